@@ -1,0 +1,82 @@
+"""Persona fixtures matching the demo users, shared by every app's tests."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from itsm.demo.people import load_people
+
+
+@pytest.fixture
+def people(db):
+    return load_people()
+
+
+@pytest.fixture
+def emma(people):
+    """An employee."""
+    return people["emma"]
+
+
+@pytest.fixture
+def eli(people):
+    """Another employee."""
+    return people["eli"]
+
+
+@pytest.fixture
+def sam(people):
+    """Service desk agent, tier 1."""
+    return people["sam"]
+
+
+@pytest.fixture
+def ravi(people):
+    """Resolver in the tier-2 Network Operations group."""
+    return people["ravi"]
+
+
+@pytest.fixture
+def nina(people):
+    """Resolver, tier 3."""
+    return people["nina"]
+
+
+@pytest.fixture
+def pat(people):
+    """Problem manager."""
+    return people["pat"]
+
+
+@pytest.fixture
+def chris(people):
+    """Change manager."""
+    return people["chris"]
+
+
+@pytest.fixture
+def alex(people):
+    """Change approver."""
+    return people["alex"]
+
+
+@pytest.fixture
+def admin_user(people):
+    """Superuser."""
+    return people["admin"]
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """``api_as(user)`` -> an APIClient authenticated as ``user`` (session auth)."""
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make

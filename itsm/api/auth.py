@@ -1,0 +1,63 @@
+"""API tokens: random, stored hashed (django-rest-knox), expiring and revocable."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.models import AuthToken
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenIssueThrottle(AnonRateThrottle):
+    rate = "20/hour"
+
+
+TokenResponse = inline_serializer(
+    "TokenResponse", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
+)
+
+
+class TokenIssueView(APIView):
+    """Exchange a username and password for a new API token (shown once)."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [TokenIssueThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponse})
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None or not user.is_active:
+            return Response(
+                {"code": "invalid_credentials", "detail": "Wrong username or password."},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        instance, token = AuthToken.objects.create(user)
+        return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_201_CREATED)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the token this request was made with."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if isinstance(request.auth, AuthToken):
+            request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRevokeAllView(APIView):
+    """Revoke every token of the calling user."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        AuthToken.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,16 @@
+"""API base classes: every queryset comes from a selector scoped to the caller."""
+
+from rest_framework import viewsets
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only endpoint whose rows come from ``selector(user=...)``.
+
+    Subclasses set ``selector``; there is no class-level ``queryset`` to fall back on,
+    so a viewset cannot forget to scope.
+    """
+
+    selector = None
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user)

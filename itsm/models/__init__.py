@@ -1,0 +1,22 @@
+from itsm.models.catalog import Category
+from itsm.models.cmdb import ConfigurationItem, Service
+from itsm.models.notifications import NotificationLog
+from itsm.models.numbering import NumberSequence
+from itsm.models.priority import PriorityMatrixCell
+from itsm.models.sla import BusinessCalendar, Holiday, SlaPolicy, SlaTarget, WorkingHours
+from itsm.models.teams import Team
+
+__all__ = [
+    "BusinessCalendar",
+    "Category",
+    "ConfigurationItem",
+    "Holiday",
+    "NotificationLog",
+    "NumberSequence",
+    "PriorityMatrixCell",
+    "Service",
+    "SlaPolicy",
+    "SlaTarget",
+    "Team",
+    "WorkingHours",
+]

@@ -1,0 +1,85 @@
+"""Roles are Django groups; this module names them and says what each may do."""
+
+from django.contrib.auth.models import Group, Permission
+
+EMPLOYEE = "employee"
+SERVICE_DESK = "service_desk"
+RESOLVER = "resolver"
+PROBLEM_MANAGER = "problem_manager"
+CHANGE_MANAGER = "change_manager"
+CHANGE_APPROVER = "change_approver"
+
+ROLES = [EMPLOYEE, SERVICE_DESK, RESOLVER, PROBLEM_MANAGER, CHANGE_MANAGER, CHANGE_APPROVER]
+STAFF_ROLES = {SERVICE_DESK, RESOLVER, PROBLEM_MANAGER, CHANGE_MANAGER, CHANGE_APPROVER}
+
+_RECORDS = ["incidents", "problems", "changes", "requests_app"]
+_REFERENCE = ["team", "service", "configurationitem", "category"]
+
+# (app_label, model or "*" for every model of the app, actions)
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    EMPLOYEE: [],
+    SERVICE_DESK: [(app, "*", ("view", "add", "change")) for app in _RECORDS]
+    + [("itsm", model, ("view",)) for model in _REFERENCE],
+    RESOLVER: [(app, "*", ("view", "add", "change")) for app in ["incidents", "problems"]]
+    + [(app, "*", ("view",)) for app in ["changes", "requests_app"]]
+    + [("itsm", model, ("view",)) for model in _REFERENCE],
+    PROBLEM_MANAGER: [("problems", "*", ("view", "add", "change")), ("incidents", "*", ("view",))]
+    + [("itsm", model, ("view",)) for model in _REFERENCE],
+    CHANGE_MANAGER: [("changes", "*", ("view", "add", "change")), ("incidents", "*", ("view",))]
+    + [("itsm", model, ("view", "add", "change")) for model in ["service", "configurationitem"]],
+    CHANGE_APPROVER: [("changes", "*", ("view",))],
+}
+
+
+def sync_role_permissions(**_kwargs) -> None:
+    """Give each role group exactly its permissions; runs after every migrate."""
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = Permission.objects.none()
+        for app_label, model, actions in grants:
+            perms = Permission.objects.filter(
+                content_type__app_label=app_label,
+                codename__regex=rf"^({'|'.join(actions)})_",
+            )
+            if model != "*":
+                perms = perms.filter(content_type__model=model)
+            wanted = wanted | perms
+        group.permissions.set(wanted.distinct())
+
+
+def has_role(user, role: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return role in role_names(user)
+
+
+def role_names(user) -> set[str]:
+    """The user's role names, cached on the user object for the request."""
+    cached = getattr(user, "_itsm_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) if user.pk else set()
+        user._itsm_roles = cached
+    return cached
+
+
+def is_agent(user) -> bool:
+    """IT staff who work records (service desk and resolvers, or a superuser)."""
+    return has_role(user, SERVICE_DESK) or has_role(user, RESOLVER)
+
+
+def is_service_desk(user) -> bool:
+    return has_role(user, SERVICE_DESK)
+
+
+def user_set_roles(*, user, roles: list[str]) -> None:
+    """Put ``user`` in exactly ``roles`` (plus employee); staff roles open the admin."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    names = set(roles) | {EMPLOYEE}
+    user.groups.set(Group.objects.filter(name__in=names))
+    user.is_staff = user.is_superuser or bool(names & STAFF_ROLES)
+    user.save(update_fields=["is_staff"])
+    user._itsm_roles = None
