@@ -18,9 +18,19 @@ def record_change(instance, actor, reason: str) -> None:
 
 
 def system_user():
-    """The named actor for work no person started (nightly jobs, monitoring)."""
-    user, _ = get_user_model().objects.get_or_create(
+    """The named actor for work no person started (nightly jobs, monitoring).
+
+    It holds the service desk role so it may run service-desk transitions such as the
+    nightly auto-close, and it is inactive with no password, so nobody can sign in as it.
+    """
+    from itsm.roles import SERVICE_DESK, user_set_roles
+
+    user, created = get_user_model().objects.get_or_create(
         username=settings.SYSTEM_USERNAME,
         defaults={"first_name": "System", "is_active": False},
     )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user_set_roles(user=user, roles=[SERVICE_DESK])
     return user

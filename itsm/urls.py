@@ -42,6 +42,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("portal/", include(("itsm.portal.urls", "portal"))),
+    path("portal/incidents/", include("incidents.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("itsm.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,7 +5,8 @@ Each record app's ``workflow.py`` declares a :class:`Workflow`; its services cal
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from django.db import models, transaction
 
@@ -60,7 +61,7 @@ class Workflow:
     states: type[models.TextChoices]
     transitions: list[Transition]
     field: str = "status"
-    terminal: frozenset[str] = field(default_factory=frozenset)
+    terminal: frozenset[str] = dataclasses.field(default_factory=frozenset)
 
     def __post_init__(self):
         self._by_name = {t.name: t for t in self.transitions}

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -129,6 +130,15 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A hung mail server must fail the send (and retry), not hold a worker to its time limit.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
+# Read only by the file-based backend (one file per message); the worker test uses it.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "test-artifacts" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "servicedesk@itsm.localhost")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
@@ -165,9 +175,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 
 REST_FRAMEWORK = {
+    # Knox first: DRF takes the WWW-Authenticate challenge from the first class, and only
+    # with a challenge do missing, expired and revoked credentials answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "itsm.api.pagination.CappedPageNumberPagination",
@@ -197,6 +209,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Impact and urgency share one choice set; name it once instead of per field.
+    "ENUM_NAME_OVERRIDES": {"LevelEnum": "itsm.choices.Level"},
+    # The schema maps every endpoint; only signed-in users may read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Incident process settings.
@@ -213,3 +229,11 @@ LOGGING = {
 
 # History is read-only in the admin: it can be viewed, never reverted.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+CELERY_BEAT_SCHEDULE = {
+    "incident-sla-check": {"task": "incidents.tasks.incident_sla_check", "schedule": 60.0},
+    "incident-auto-close": {
+        "task": "incidents.tasks.incident_auto_close",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}

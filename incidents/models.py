@@ -1,0 +1,212 @@
+"""The incident record and what hangs off it: comments, attachments, SLA pauses and events."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.choices import (
+    OPEN_STATUSES,
+    Channel,
+    HoldReason,
+    ResolutionCode,
+    SlaClock,
+    SlaEventKind,
+    Status,
+)
+from itsm.audit import audit_history
+from itsm.choices import Level, Priority, Tier
+from itsm.records import AttachmentBase, CommentBase
+
+User = settings.AUTH_USER_MODEL
+
+
+class Incident(models.Model):
+    """An unplanned interruption to a service, or a reduction in its quality.
+
+    ``status`` changes only through ``incidents.services`` transitions; ``version`` is
+    bumped on every save so stale edits can be refused.
+    """
+
+    number = models.CharField(max_length=16, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    reporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reported_incidents")
+    affected_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="affecting_incidents"
+    )
+    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.PORTAL)
+    detected_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    category = models.ForeignKey(
+        "itsm.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subcategory = models.ForeignKey(
+        "itsm.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(
+        "itsm.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
+    configuration_item = models.ForeignKey(
+        "itsm.ConfigurationItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    impact = models.CharField(max_length=10, choices=Level.choices, default=Level.LOW)
+    urgency = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P4)
+    priority_overridden = models.BooleanField(default=False)
+    priority_override_reason = models.TextField(blank=True)
+
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.NEW, editable=False
+    )
+    hold_reason = models.CharField(max_length=20, choices=HoldReason.choices, blank=True)
+    assignment_group = models.ForeignKey(
+        "itsm.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
+    assignee = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_incidents"
+    )
+    reassignment_count = models.PositiveIntegerField(default=0)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.TIER1)
+    watchers = models.ManyToManyField(User, blank=True, related_name="watched_incidents")
+
+    resolution_code = models.CharField(max_length=20, choices=ResolutionCode.choices, blank=True)
+    resolution_notes = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_count = models.PositiveIntegerField(default=0)
+
+    is_major = models.BooleanField(default=False)
+    commander = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    communications_lead = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+
+    sla_policy = models.ForeignKey(
+        "itsm.SlaPolicy", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sla_next_check_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the SLA job next has a threshold to record; empty while paused.",
+    )
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = audit_history(m2m_fields=[watchers])
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "priority"], name="incident_status_priority"),
+            models.Index(fields=["assignment_group", "status"], name="incident_group_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(priority__gte=1, priority__lte=5), name="incident_priority_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="on_hold") | ~models.Q(hold_reason=""),
+                name="incident_on_hold_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="incident_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class IncidentComment(CommentBase):
+    """A public comment or internal work note on an incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="comments")
+
+    def __str__(self):
+        return f"{self.get_visibility_display()} on {self.incident_id}"
+
+
+class IncidentAttachment(AttachmentBase):
+    """A file attached to an incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+
+
+class SlaPause(models.Model):
+    """An interval during which the incident's SLA clocks do not count."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sla_pauses")
+    reason = models.CharField(max_length=40, help_text="The status code that paused the clock.")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    history = audit_history()
+
+    class Meta:
+        ordering = ["started_at"]
+        verbose_name = "SLA pause"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=models.Q(ended_at__isnull=True),
+                name="sla_pause_one_open_per_incident",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SlaEvent(models.Model):
+    """A warning (75 %) or breach (100 %) of one SLA clock, recorded once."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sla_events")
+    clock = models.CharField(max_length=10, choices=SlaClock.choices)
+    kind = models.CharField(max_length=10, choices=SlaEventKind.choices)
+    occurred_at = models.DateTimeField(help_text="When the threshold was crossed.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = audit_history()
+
+    class Meta:
+        ordering = ["occurred_at"]
+        verbose_name = "SLA event"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "clock", "kind"], name="sla_event_once_per_clock"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.clock} {self.kind}"

@@ -1,0 +1,70 @@
+"""Every read of incidents that depends on who asks."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from incidents.choices import OPEN_STATUSES, Status
+from incidents.models import Incident, IncidentAttachment, IncidentComment
+from itsm.roles import is_agent
+
+LIST_RELATED = [
+    "reporter",
+    "affected_user",
+    "assignment_group",
+    "assignee",
+    "category",
+    "subcategory",
+    "service",
+    "configuration_item",
+]
+
+
+def _scope(user) -> Q:
+    """Employees see incidents they reported, are affected by, or watch; agents see all."""
+    if is_agent(user):
+        return Q()
+    watched = Incident.watchers.through.objects.filter(user_id=user.pk).values("incident_id")
+    return Q(reporter_id=user.pk) | Q(affected_user_id=user.pk) | Q(pk__in=watched)
+
+
+def incident_list_visible_to(*, user) -> QuerySet[Incident]:
+    if not getattr(user, "is_authenticated", False):
+        return Incident.objects.none()
+    return Incident.objects.filter(_scope(user)).select_related(*LIST_RELATED)
+
+
+def incident_get_for_user(*, user, pk) -> Incident:
+    """The incident if ``user`` may see it; 404 otherwise (never 403: existence stays hidden)."""
+    queryset = incident_list_visible_to(user=user).select_related(
+        "parent", "duplicate_of", "commander", "communications_lead", "resolved_by", "closed_by",
+        "sla_policy__calendar",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def incident_comments_visible_to(*, user, incident) -> QuerySet[IncidentComment]:
+    comments = incident.comments.select_related("author")
+    if is_agent(user):
+        return comments
+    return comments.filter(visibility=IncidentComment.Visibility.PUBLIC)
+
+
+def incident_attachments_visible_to(*, user, incident) -> QuerySet[IncidentAttachment]:
+    return incident.attachments.select_related("uploaded_by")
+
+
+def incident_attachment_get_for_user(*, user, pk) -> IncidentAttachment:
+    visible = incident_list_visible_to(user=user).values("pk")
+    return get_object_or_404(
+        IncidentAttachment.objects.filter(incident_id__in=visible), pk=pk
+    )
+
+
+def incident_open_for_user(*, user, limit: int = 10) -> list[Incident]:
+    """The user's own open (or awaiting confirmation) incidents, for the portal home page."""
+    mine = Q(reporter_id=user.pk) | Q(affected_user_id=user.pk)
+    return list(
+        Incident.objects.filter(mine, status__in=[*OPEN_STATUSES, Status.RESOLVED])
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,53 @@
+"""Thin Celery tasks: they take ids and call services or the notifier."""
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from incidents import notifications, services
+from incidents.models import Incident
+from itsm.notifications import send_once
+
+RETRY = {
+    "autoretry_for": (OperationalError, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+SLA_BATCH = 500
+
+
+@shared_task(**RETRY)
+def incident_notify(incident_id: int, event: str, key: str, extra: dict | None = None) -> bool:
+    """Send one notification; the key makes a redelivered task a no-op."""
+    extra = extra or {}
+    incident = Incident.objects.select_related(
+        "reporter", "affected_user", "assignee", "assignment_group__manager", "commander",
+        "communications_lead",
+    ).get(pk=incident_id)
+    subject, text, html = notifications.message(incident, event, extra)
+    return send_once(
+        key=key,
+        subject=subject,
+        body=text,
+        html_body=html,
+        recipients=notifications.recipients(incident, event, extra),
+    )
+
+
+@shared_task(**RETRY)
+def incident_sla_check() -> int:
+    """Every minute: record SLA thresholds crossed; touches only incidents that are due."""
+    now = timezone.now()
+    due = Incident.objects.filter(sla_next_check_at__lte=now).order_by("sla_next_check_at")
+    ids = list(due.values_list("pk", flat=True)[:SLA_BATCH])
+    for incident_id in ids:
+        services.incident_sla_record_due(incident_id=incident_id, now=now)
+    return len(ids)
+
+
+@shared_task(**RETRY)
+def incident_auto_close() -> int:
+    """Nightly: close resolved incidents whose confirmation window has passed."""
+    return len(services.incident_auto_close_due())
