@@ -36,7 +36,12 @@ def incident_list_visible_to(*, user) -> QuerySet[Incident]:
 def incident_get_for_user(*, user, pk) -> Incident:
     """The incident if ``user`` may see it; 404 otherwise (never 403: existence stays hidden)."""
     queryset = incident_list_visible_to(user=user).select_related(
-        "parent", "duplicate_of", "commander", "communications_lead", "resolved_by", "closed_by",
+        "parent",
+        "duplicate_of",
+        "commander",
+        "communications_lead",
+        "resolved_by",
+        "closed_by",
         "sla_policy__calendar",
     )
     return get_object_or_404(queryset, pk=pk)
@@ -55,9 +60,7 @@ def incident_attachments_visible_to(*, user, incident) -> QuerySet[IncidentAttac
 
 def incident_attachment_get_for_user(*, user, pk) -> IncidentAttachment:
     visible = incident_list_visible_to(user=user).values("pk")
-    return get_object_or_404(
-        IncidentAttachment.objects.filter(incident_id__in=visible), pk=pk
-    )
+    return get_object_or_404(IncidentAttachment.objects.filter(incident_id__in=visible), pk=pk)
 
 
 def incident_open_for_user(*, user, limit: int = 10) -> list[Incident]:

@@ -33,8 +33,18 @@ logger = logging.getLogger(__name__)
 EMPLOYEE_EDITABLE = frozenset({"title", "description"})
 STAFF_EDITABLE = frozenset(
     {
-        "title", "description", "affected_user", "channel", "detected_at", "category",
-        "subcategory", "service", "configuration_item", "impact", "urgency", "parent",
+        "title",
+        "description",
+        "affected_user",
+        "channel",
+        "detected_at",
+        "category",
+        "subcategory",
+        "service",
+        "configuration_item",
+        "impact",
+        "urgency",
+        "parent",
         "duplicate_of",
     }
 )
@@ -88,13 +98,23 @@ def incident_create(
     impact: str = Level.LOW,
     urgency: str = Level.MEDIUM,
     detected_at=None,
+    reported_at=None,
     parent=None,
     duplicate_of=None,
 ) -> Incident:
-    """Log an incident: number, priority from the matrix, routing, SLA clocks."""
+    """Log an incident: number, priority from the matrix, routing, SLA clocks.
+
+    Staff logging a call or e-mail may give ``reported_at`` (when the caller reported
+    it); the SLA clocks start then.
+    """
     _check_related_scope(
         actor, affected_user=affected_user, parent=parent, duplicate_of=duplicate_of
     )
+    now = timezone.now()
+    if reported_at is not None and (not is_agent(actor) or reported_at > now):
+        raise ValidationError(
+            {"reported_at": "Only IT staff may backdate a report, and never into the future."}
+        )
     incident = Incident(
         title=(title or "").strip(),
         description=description or "",
@@ -110,7 +130,7 @@ def incident_create(
         detected_at=detected_at,
         parent=parent,
         duplicate_of=duplicate_of,
-        reported_at=timezone.now(),
+        reported_at=reported_at or now,
     )
     incident.full_clean(exclude=["number", "priority", "reporter", "affected_user"])
     _check_classification(incident)
@@ -195,8 +215,10 @@ def incident_override_priority(
         )
     if not (reason or "").strip():
         raise TransitionNotAllowed(
-            "reason_required", "A reason is required to override the priority.",
-            status=400, field="reason",
+            "reason_required",
+            "A reason is required to override the priority.",
+            status=400,
+            field="reason",
         )
     if priority is not None and priority not in Priority.values:
         raise ValidationError({"priority": "Choose a priority from P1 to P5."})
@@ -484,7 +506,10 @@ def incident_attachment_add(*, incident_id, actor, upload) -> IncidentAttachment
         incident = _lock(incident_id, None)
         _check_can_contribute(incident)
         attachment = IncidentAttachment(
-            incident=incident, file=upload, original_name=name, size=upload.size,
+            incident=incident,
+            file=upload,
+            original_name=name,
+            size=upload.size,
             uploaded_by=actor,
         )
         record_change(attachment, actor, "attach")

@@ -54,10 +54,12 @@ def _targets(incident) -> dict[str, timedelta] | None:
 
 
 def _stops(incident) -> dict[str, object]:
-    resolution_stop = incident.resolved_at
-    if incident.status == Status.CANCELLED:
-        resolution_stop = incident.closed_at
-    return {SlaClock.RESPONSE: incident.responded_at, SlaClock.RESOLUTION: resolution_stop}
+    """When each clock stopped; a cancelled or closed incident stops every clock."""
+    ended = incident.closed_at if incident.status in (Status.CANCELLED, Status.CLOSED) else None
+    return {
+        SlaClock.RESPONSE: incident.responded_at or ended,
+        SlaClock.RESOLUTION: incident.resolved_at or ended,
+    }
 
 
 def _pauses(incident) -> list[Pause]:

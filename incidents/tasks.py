@@ -23,7 +23,11 @@ def incident_notify(incident_id: int, event: str, key: str, extra: dict | None =
     """Send one notification; the key makes a redelivered task a no-op."""
     extra = extra or {}
     incident = Incident.objects.select_related(
-        "reporter", "affected_user", "assignee", "assignment_group__manager", "commander",
+        "reporter",
+        "affected_user",
+        "assignee",
+        "assignment_group__manager",
+        "commander",
         "communications_lead",
     ).get(pk=incident_id)
     subject, text, html = notifications.message(incident, event, extra)

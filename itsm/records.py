@@ -16,9 +16,7 @@ class CommentBase(models.Model):
         PUBLIC = "public", "Public comment"
         INTERNAL = "internal", "Internal work note"
 
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC

@@ -13,7 +13,11 @@ admin.site.index_title = "Work queues and configuration"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home"), name="root"),
     path("health/", portal_views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

@@ -4,8 +4,8 @@ Each record app's ``workflow.py`` declares a :class:`Workflow`; its services cal
 :func:`run_transition`, which is the only code that changes a record's status.
 """
 
-from collections.abc import Callable, Iterable
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -88,11 +88,13 @@ class Workflow:
         transition = self[name]
         state = getattr(instance, self.field)
         if state not in transition.sources:
+            allowed = ", ".join(
+                sorted(str(self.states(s).label).lower() for s in transition.sources)
+            )
             raise TransitionNotAllowed(
                 "invalid_state",
-                f"Cannot {transition.label.lower()} a record that is "
-                f"{self.states(state).label.lower()}; allowed from: "
-                f"{', '.join(sorted(transition.sources))}.",
+                f"'{transition.label}' is not possible while the record is "
+                f"{str(self.states(state).label).lower()} (only when {allowed}).",
             )
         if not transition.allowed(actor, instance):
             raise TransitionNotAllowed(

@@ -48,13 +48,15 @@ ROUTES = {
 }
 
 
-def incident_in(status, *, reporter, agent, desk, **fields):
+def incident_in(status, *, reporter, agent, desk, major=False, **fields):
     """An incident driven through the real transitions until it is in ``status``.
 
     ``agent`` must be a member of Network Operations (ravi); ``desk`` is a service desk
-    user (sam) who closes and cancels.
+    user (sam) who closes and cancels. ``major`` declares it a major incident first.
     """
     incident = make_incident(reporter=reporter, **fields)
+    if major:
+        services.incident_transition(incident_id=incident.pk, name="declare_major", actor=agent)
     steps = _steps(agent, reporter)
     for stage in ROUTES[Status(status)]:
         for name, params in steps[stage]:

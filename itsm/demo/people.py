@@ -26,7 +26,7 @@ TEAMS = [
     ("Network Engineering (tier 3)", 3, "nina", ["nina"], None),
     ("Service Desk", 1, "sam", ["sam"], "Network Operations"),
     ("Network Operations", 2, "ravi", ["ravi"], "Network Engineering (tier 3)"),
-    ("HR Systems", 2, "ravi", [], None),
+    ("HR Systems", 2, "nina", ["nina"], None),
 ]
 
 
@@ -53,9 +53,17 @@ def load_people(*, password: str = DEMO_PASSWORD) -> dict:
     for name, tier, manager, members, _ in TEAMS:
         team, _ = Team.objects.get_or_create(
             name=name,
-            defaults={"tier": tier, "manager": users[manager], "email": f"{name.split()[0].lower()}@example.com"},
+            defaults={
+                "tier": tier,
+                "manager": users[manager],
+                "email": f"{name.split()[0].lower()}@example.com",
+            },
         )
-        team.members.add(*(users[m] for m in members))
+        # Only the missing members: every add() writes a history row, even an empty one.
+        current = set(team.members.values_list("username", flat=True))
+        missing = [users[m] for m in members if m not in current]
+        if missing:
+            team.members.add(*missing)
         teams[name] = team
     for name, *_rest, escalates_to in TEAMS:
         if escalates_to and teams[name].escalates_to_id != teams[escalates_to].pk:

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from itsm.audit import audit_history
 
+from itsm.audit import audit_history
 from itsm.choices import RecordKind
 
 

@@ -1,6 +1,6 @@
 from django.db import models
-from itsm.audit import audit_history
 
+from itsm.audit import audit_history
 from itsm.choices import Criticality
 
 

@@ -3,8 +3,8 @@ from datetime import time
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from itsm.audit import audit_history
 
+from itsm.audit import audit_history
 from itsm.choices import Priority, RecordKind
 
 
@@ -85,7 +85,9 @@ def _overlaps(start_a, end_a, start_b, end_b) -> bool:
 class Holiday(models.Model):
     """Whole local days (first_day..last_day inclusive) with no working time."""
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="holidays")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="holidays"
+    )
     name = models.CharField(max_length=100)
     first_day = models.DateField()
     last_day = models.DateField()
@@ -125,10 +127,10 @@ class SlaPolicy(models.Model):
     """Response and resolution targets per priority, counted in a business calendar."""
 
     name = models.CharField(max_length=100, unique=True)
-    kind = models.CharField(
-        max_length=10, choices=RecordKind.choices, default=RecordKind.INCIDENT
+    kind = models.CharField(max_length=10, choices=RecordKind.choices, default=RecordKind.INCIDENT)
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.PROTECT, related_name="policies"
     )
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="policies")
     pause_on = models.JSONField(
         default=list,
         blank=True,

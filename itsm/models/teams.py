@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from itsm.audit import audit_history
 
+from itsm.audit import audit_history
 from itsm.choices import Tier
 
 
@@ -11,9 +11,7 @@ class Team(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.TIER1)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="teams", blank=True
-    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
