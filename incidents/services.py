@@ -345,6 +345,10 @@ def _apply_resolve(incident, params):
     incident.resolved_by = params["actor"]
     incident.confirmed_at = None
     fields = ["resolution_code", "resolution_notes", "resolved_at", "resolved_by", "confirmed_at"]
+    if incident.responded_at is None:
+        # Resolving on first contact is the response too.
+        incident.responded_at = now
+        fields.append("responded_at")
     if incident.hold_reason:
         incident.hold_reason = ""
         fields += ["hold_reason", *_close_open_pause(incident, now)]
