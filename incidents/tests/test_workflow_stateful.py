@@ -1,7 +1,8 @@
 """SECURITY.md T20: random transitions by random actors keep the incident invariants."""
 
 import pytest
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from incidents import services
