@@ -1,9 +1,18 @@
 """Persona fixtures matching the demo users, shared by every app's tests."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from itsm.demo.people import load_people
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache; one test must not use up another's quota."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.db import transaction
 from incidents import services
 from incidents.choices import Status
 from incidents.models import Incident, IncidentComment
+from incidents.services import transitions
 from incidents.tests.factories import incident_in, make_incident, network_team
 from itsm.models import Category, NumberSequence, Team
 from itsm.workflow import TransitionNotAllowed
@@ -113,7 +114,7 @@ def test_error_after_save_leaves_no_change_and_no_history(emma, ravi, sam, monke
     def explode(parent, actor):
         raise RuntimeError("child resolution failed")
 
-    monkeypatch.setattr(services, "_resolve_children", explode)
+    monkeypatch.setattr(transitions, "_resolve_children", explode)
     with pytest.raises(RuntimeError):
         services.incident_transition(
             incident_id=incident.pk,

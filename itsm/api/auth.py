@@ -49,8 +49,12 @@ class TokenRevokeView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        if isinstance(request.auth, AuthToken):
-            request.auth.delete()
+        if not isinstance(request.auth, AuthToken):
+            return Response(
+                {"code": "not_token_auth", "detail": "Send the token to revoke in the header."},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
