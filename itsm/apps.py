@@ -2,11 +2,21 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
+def _after_migrate(sender, **kwargs):
+    from django.apps import apps
+
+    from itsm.roles import sync_role_permissions
+    from itsm.seed import seed_reference_data
+
+    seed_reference_data(apps)
+    sync_role_permissions()
+
+
 class ItsmConfig(AppConfig):
     name = "itsm"
     verbose_name = "Service desk configuration"
 
     def ready(self):
-        from itsm.roles import sync_role_permissions
-
-        post_migrate.connect(sync_role_permissions, dispatch_uid="itsm_sync_roles")
+        # Sent once per app after every migrate or flush; later apps' permissions only
+        # exist after their own signal, so the sync runs each time (it is idempotent).
+        post_migrate.connect(_after_migrate, dispatch_uid="itsm_after_migrate")

@@ -31,7 +31,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
 }
 
 
-def sync_role_permissions(**_kwargs) -> None:
+def sync_role_permissions() -> None:
     """Give each role group exactly its permissions; runs after every migrate."""
     for role, grants in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
