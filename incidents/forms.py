@@ -1,0 +1,217 @@
+"""Portal forms for incidents. They check the shape of the input; services do the writes."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from incidents.choices import HoldReason, ResolutionCode, Status
+from incidents.models import IncidentComment
+from itsm.attachments import validate_upload
+from itsm.choices import Level, RecordKind
+from itsm.models import Category, Service, Team
+
+URGENCY_CHOICES = [
+    (Level.HIGH, "It stops me working completely"),
+    (Level.MEDIUM, "It slows me down"),
+    (Level.LOW, "It is an inconvenience"),
+]
+
+
+class SubcategorySelect(forms.Select):
+    """A select whose options name their category, so a script can filter them."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-category"] = str(instance.parent_id)
+        return option
+
+
+class AttachmentField(forms.FileField):
+    """A file field that applies the project's size and type rules."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            validate_upload(upload)
+        return upload
+
+
+class IncidentReportForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        help_text="A short summary, for example: Cannot print to the second-floor printer.",
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What happened, what you expected, and any error message you saw. "
+        "You can use Markdown.",
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, empty_label="I don't know"
+    )
+    subcategory = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="I don't know",
+        widget=SubcategorySelect,
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(),
+        required=False,
+        label="Affected service",
+        empty_label="I don't know",
+    )
+    urgency = forms.ChoiceField(
+        choices=URGENCY_CHOICES,
+        widget=forms.RadioSelect,
+        initial=Level.MEDIUM,
+        label="How much does it affect your work?",
+    )
+    attachment = AttachmentField(
+        required=False,
+        label="Attachment (optional)",
+        help_text="A screenshot or log file helps. Up to one file.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        incident_categories = Category.objects.filter(kind=RecordKind.INCIDENT, is_active=True)
+        self.fields["category"].queryset = incident_categories.filter(parent__isnull=True)
+        self.fields["subcategory"].queryset = incident_categories.filter(
+            parent__isnull=False
+        ).select_related("parent")
+        self.fields["service"].queryset = Service.objects.filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        category, subcategory = cleaned.get("category"), cleaned.get("subcategory")
+        if subcategory and category and subcategory.parent_id != category.pk:
+            self.add_error("subcategory", "This subcategory does not belong to the category.")
+        elif subcategory and not category:
+            cleaned["category"] = subcategory.parent
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment", widget=forms.Textarea(attrs={"rows": 4}), help_text="You can use Markdown."
+    )
+    # Employees get this as a hidden field fixed to "public"; a forged "internal" reaches
+    # the service, which refuses it, so the rule lives in one place.
+    visibility = forms.ChoiceField(
+        choices=IncidentComment.Visibility.choices,
+        initial=IncidentComment.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+        label="Who can see it",
+    )
+
+    def __init__(self, *args, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:
+            self.fields["visibility"].widget = forms.HiddenInput()
+
+
+class AttachForm(forms.Form):
+    file = AttachmentField(label="Add a file")
+
+
+class ListFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Status.choices], required=False, label="Status"
+    )
+
+
+# --- Transition forms --------------------------------------------------------------------
+# Each carries the version the user saw, so a stale page cannot overwrite newer work.
+# ``params()`` returns the keyword arguments for incident_transition.
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, name: str, **kwargs):
+        kwargs.setdefault("auto_id", f"{name}-%s")
+        super().__init__(*args, **kwargs)
+        self.name = name
+
+    def params(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ReasonForm(TransitionForm):
+    reason = forms.CharField(
+        label="Not fixed? Tell us what is still wrong",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class HoldForm(TransitionForm):
+    hold_reason = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *HoldReason.choices], label="Reason for the hold"
+    )
+
+
+class ResolveForm(TransitionForm):
+    resolution_code = forms.ChoiceField(
+        choices=[
+            ("", "Choose a resolution"),
+            *[(v, label) for v, label in ResolutionCode.choices if v != "resolved_by_parent"],
+        ],
+        label="Resolution",
+    )
+    resolution_notes = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The reporter reads this. You can use Markdown.",
+    )
+
+
+class AssignForm(TransitionForm):
+    group = forms.TypedChoiceField(coerce=int, label="Assignment group")
+    assignee = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Assignee"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = list(Team.objects.filter(is_active=True).prefetch_related("members"))
+        self.fields["group"].choices = [("", "Choose a group")] + [(t.pk, t.name) for t in teams]
+        self.fields["assignee"].choices = [("", "Anyone in the group")] + [
+            (t.name, [(u.pk, _person(u)) for u in t.members.all() if u.is_active])
+            for t in teams
+            if t.members.all()
+        ]
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+FORMS = {
+    "start": TransitionForm,
+    "resume": TransitionForm,
+    "escalate": TransitionForm,
+    "confirm": TransitionForm,
+    "close": TransitionForm,
+    "reject": ReasonForm,
+    "hold": HoldForm,
+    "resolve": ResolveForm,
+    "assign": AssignForm,
+}
+
+
+def transition_form(name: str, incident=None, data=None) -> TransitionForm:
+    initial = {"version": incident.version} if incident is not None else None
+    return FORMS[name](data, name=name, initial=initial)
+
+
+def validation_messages(error: ValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError as {field or None: [messages]}."""
+    if hasattr(error, "error_dict"):
+        return {
+            field: [m for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
+    return {None: error.messages}
