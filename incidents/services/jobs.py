@@ -32,7 +32,7 @@ def incident_sla_record_due(*, incident_id, now=None) -> list[tuple[str, str]]:
     actor = system_user()
     with transaction.atomic():
         incident = (
-            Incident.objects.select_for_update()
+            Incident.objects.select_for_update(of=("self",))
             .select_related("sla_policy__calendar", "assignment_group")
             .get(pk=incident_id)
         )

@@ -140,7 +140,7 @@ def incident_create(
 
 def lock_incident(incident_id, expected_version: int | None) -> Incident:
     incident = (
-        Incident.objects.select_for_update()
+        Incident.objects.select_for_update(of=("self",))
         .select_related("sla_policy__calendar", "assignment_group")
         .get(pk=incident_id)
     )
