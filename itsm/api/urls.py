@@ -17,4 +17,5 @@ urlpatterns = [
     path("auth/token/revoke/", auth.TokenRevokeView.as_view(), name="token-revoke"),
     path("auth/token/revoke-all/", auth.TokenRevokeAllView.as_view(), name="token-revoke-all"),
     path("", include(router.urls)),
+    path("", include("incidents.api.urls")),
 ]

@@ -14,3 +14,13 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user)
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """A viewset whose rows come from ``selector(user=...)``; subclasses add the actions
+    (mixins, ``@action`` endpoints calling services) they allow."""
+
+    selector = None
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user)

@@ -1,0 +1,1 @@
+"""The incident REST API under /api/v1/incidents/."""

@@ -1,0 +1,128 @@
+"""Field diffs between consecutive history rows of an incident, for the history endpoint.
+
+Values are the stored ones (status codes, foreign key ids, timestamps), under the model's
+field names, so the output does not change with translations or display names.
+"""
+
+from django.db.models import Q
+
+from incidents.models import Incident
+
+STAFF_FIELDS = (
+    "title",
+    "description",
+    "reporter",
+    "affected_user",
+    "channel",
+    "detected_at",
+    "reported_at",
+    "category",
+    "subcategory",
+    "service",
+    "configuration_item",
+    "impact",
+    "urgency",
+    "priority",
+    "priority_overridden",
+    "priority_override_reason",
+    "status",
+    "hold_reason",
+    "assignment_group",
+    "assignee",
+    "reassignment_count",
+    "tier",
+    "resolution_code",
+    "resolution_notes",
+    "resolved_at",
+    "resolved_by",
+    "confirmed_at",
+    "closed_at",
+    "closed_by",
+    "reopen_count",
+    "is_major",
+    "commander",
+    "communications_lead",
+    "parent",
+    "duplicate_of",
+    "sla_policy",
+    "responded_at",
+    "response_due_at",
+    "resolution_due_at",
+)
+# Employees see changes to what they can read; no assignees, groups or SLA internals.
+EMPLOYEE_FIELDS = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "category",
+    "subcategory",
+    "service",
+    "urgency",
+    "channel",
+    "reported_at",
+    "resolution_code",
+    "resolution_notes",
+    "resolved_at",
+    "confirmed_at",
+    "closed_at",
+)
+# Transitions whose free-text reason is written for the people following the incident;
+# other reasons (overrides, escalations) may be internal, so employees get the name only.
+PUBLIC_REASONS = frozenset({"reject", "cancel", "close"})
+
+_ATTNAMES = {name: Incident._meta.get_field(name).attname for name in STAFF_FIELDS}
+
+
+def history_rows(incident):
+    return incident.history.select_related("history_user").order_by("history_date", "history_id")
+
+
+def row_before(rows, row):
+    """The row just before ``row`` in ``rows``' order (one query), or None."""
+    earlier = Q(history_date__lt=row.history_date) | Q(
+        history_date=row.history_date, history_id__lt=row.history_id
+    )
+    return rows.filter(earlier).order_by("-history_date", "-history_id").first()
+
+
+def _changes(previous, row, fields) -> list[dict]:
+    changes = []
+    for name in fields:
+        new = getattr(row, _ATTNAMES[name])
+        old = getattr(previous, _ATTNAMES[name]) if previous is not None else None
+        if previous is None and new in (None, ""):
+            continue
+        if previous is not None and old == new:
+            continue
+        changes.append({"field": name, "old": old, "new": new})
+    return changes
+
+
+def _reason(row, *, staff: bool) -> str | None:
+    reason = row.history_change_reason
+    if staff or reason is None:
+        return reason
+    name, _, _detail = reason.partition(":")
+    return reason if name.strip() in PUBLIC_REASONS else name.strip()
+
+
+def history_entries(rows, previous, *, staff: bool) -> list[dict]:
+    """One entry per row of ``rows`` (consecutive, oldest first); ``previous`` precedes them."""
+    fields = STAFF_FIELDS if staff else EMPLOYEE_FIELDS
+    entries = []
+    for row in rows:
+        user = row.history_user
+        entries.append(
+            {
+                "history_id": row.history_id,
+                "history_date": row.history_date,
+                "history_user": user.get_username() if user is not None else None,
+                "history_type": row.history_type,
+                "change_reason": _reason(row, staff=staff),
+                "status": row.status,
+                "changes": _changes(previous, row, fields),
+            }
+        )
+        previous = row
+    return entries
