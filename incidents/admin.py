@@ -29,7 +29,7 @@ from incidents.admin_forms import (
 )
 from incidents.choices import OPEN_STATUSES, Status
 from incidents.models import Incident, IncidentAttachment, IncidentComment, SlaEvent, SlaPause
-from incidents.selectors import incident_list_visible_to
+from incidents.selectors import incident_list_visible_to, sees_all_incidents
 from incidents.workflow import WORKFLOW
 from itsm.admin_mixins import (
     Operation,
@@ -147,7 +147,7 @@ class CommentInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         comments = super().get_queryset(request).select_related("author")
-        if is_agent(request.user):
+        if sees_all_incidents(request.user):
             return comments
         return comments.filter(visibility=IncidentComment.Visibility.PUBLIC)
 
@@ -400,7 +400,7 @@ class IncidentCommentAdmin(IncidentRowAdmin):
 
     def get_queryset(self, request):
         comments = super().get_queryset(request)
-        if is_agent(request.user):
+        if sees_all_incidents(request.user):
             return comments
         return comments.filter(visibility=IncidentComment.Visibility.PUBLIC)
 

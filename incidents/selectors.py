@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from incidents.choices import OPEN_STATUSES, Status
 from incidents.models import Incident, IncidentAttachment, IncidentComment
-from itsm.roles import is_agent
+from itsm.roles import role_allows
 
 LIST_RELATED = [
     "reporter",
@@ -19,9 +19,14 @@ LIST_RELATED = [
 ]
 
 
+def sees_all_incidents(user) -> bool:
+    """IT staff whose role may view incidents see every incident and its work notes."""
+    return role_allows(user, "incidents", "view")
+
+
 def _scope(user) -> Q:
-    """Employees see incidents they reported, are affected by, or watch; agents see all."""
-    if is_agent(user):
+    """Employees see incidents they reported, are affected by, or watch; IT staff see all."""
+    if sees_all_incidents(user):
         return Q()
     watched = Incident.watchers.through.objects.filter(user_id=user.pk).values("incident_id")
     return Q(reporter_id=user.pk) | Q(affected_user_id=user.pk) | Q(pk__in=watched)
@@ -49,7 +54,7 @@ def incident_get_for_user(*, user, pk) -> Incident:
 
 def incident_comments_visible_to(*, user, incident) -> QuerySet[IncidentComment]:
     comments = incident.comments.select_related("author")
-    if is_agent(user):
+    if sees_all_incidents(user):
         return comments
     return comments.filter(visibility=IncidentComment.Visibility.PUBLIC)
 

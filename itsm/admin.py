@@ -1,8 +1,8 @@
 """Staff console pages for the service desk's reference data."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from itsm.admin_mixins import ReadOnlyHistoryMixin
 from itsm.models import (
     BusinessCalendar,
     Category,
@@ -20,7 +20,7 @@ from itsm.models import (
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(ReadOnlyHistoryMixin):
     list_display = ["name", "tier", "manager", "escalates_to", "email", "is_active"]
     list_filter = ["tier", "is_active"]
     list_select_related = ["manager", "escalates_to"]
@@ -29,7 +29,7 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(ReadOnlyHistoryMixin):
     list_display = ["name", "criticality", "owner_group", "is_active"]
     list_filter = ["criticality", "is_active"]
     list_select_related = ["owner_group"]
@@ -38,7 +38,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ConfigurationItem)
-class ConfigurationItemAdmin(SimpleHistoryAdmin):
+class ConfigurationItemAdmin(ReadOnlyHistoryMixin):
     list_display = ["name", "ci_type", "service", "owner_group", "criticality", "is_active"]
     list_filter = ["ci_type", "criticality", "is_active"]
     list_select_related = ["service", "owner_group"]
@@ -47,7 +47,7 @@ class ConfigurationItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(ReadOnlyHistoryMixin):
     list_display = ["__str__", "kind", "default_group", "is_active"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["parent", "default_group"]
@@ -56,7 +56,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PriorityMatrixCell)
-class PriorityMatrixCellAdmin(SimpleHistoryAdmin):
+class PriorityMatrixCellAdmin(ReadOnlyHistoryMixin):
     list_display = ["impact", "urgency", "priority"]
     list_editable = ["priority"]
     list_filter = ["impact", "urgency"]
@@ -73,21 +73,21 @@ class HolidayInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(SimpleHistoryAdmin):
+class BusinessCalendarAdmin(ReadOnlyHistoryMixin):
     list_display = ["name", "time_zone"]
     search_fields = ["name"]
     inlines = [WorkingHoursInline, HolidayInline]
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(SimpleHistoryAdmin):
+class WorkingHoursAdmin(ReadOnlyHistoryMixin):
     list_display = ["calendar", "weekday", "start", "end"]
     list_filter = ["calendar", "weekday"]
     list_select_related = ["calendar"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(SimpleHistoryAdmin):
+class HolidayAdmin(ReadOnlyHistoryMixin):
     list_display = ["name", "calendar", "first_day", "last_day"]
     list_filter = ["calendar"]
     list_select_related = ["calendar"]
@@ -100,7 +100,7 @@ class SlaTargetInline(admin.TabularInline):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(SimpleHistoryAdmin):
+class SlaPolicyAdmin(ReadOnlyHistoryMixin):
     list_display = ["name", "kind", "calendar", "is_default"]
     list_filter = ["kind"]
     list_select_related = ["calendar"]
@@ -108,7 +108,7 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SlaTarget)
-class SlaTargetAdmin(SimpleHistoryAdmin):
+class SlaTargetAdmin(ReadOnlyHistoryMixin):
     list_display = ["policy", "priority", "response_minutes", "resolution_minutes"]
     list_filter = ["policy", "priority"]
     list_select_related = ["policy"]

@@ -64,6 +64,20 @@ def role_names(user) -> set[str]:
     return cached
 
 
+def role_allows(user, app_label: str, action: str) -> bool:
+    """Whether one of the user's roles grants ``action`` on ``app_label`` (from the table
+    above, so it costs no permission queries beyond the cached role names)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        app == app_label and action in actions
+        for role in role_names(user)
+        for app, _model, actions in ROLE_PERMISSIONS.get(role, [])
+    )
+
+
 def is_agent(user) -> bool:
     """IT staff who work records (service desk and resolvers, or a superuser)."""
     return has_role(user, SERVICE_DESK) or has_role(user, RESOLVER)

@@ -24,6 +24,7 @@ from incidents.selectors import (
     incident_comments_visible_to,
     incident_get_for_user,
     incident_list_visible_to,
+    sees_all_incidents,
 )
 from itsm.api.viewsets import ScopedViewSet
 from itsm.roles import is_agent
@@ -90,6 +91,12 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     @property
     def staff(self) -> bool:
+        """Reads: IT staff who may view every incident get the staff shape."""
+        return sees_all_incidents(getattr(self.request, "user", None))
+
+    @property
+    def agent(self) -> bool:
+        """Writes: only agents get the staff write serializers."""
         return is_agent(getattr(self.request, "user", None))
 
     @property
@@ -116,9 +123,11 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
         if self.action == "list":
             return s.StaffIncidentSerializer if staff else s.EmployeeIncidentSerializer
         if self.action == "create":
-            return s.StaffIncidentCreateSerializer if staff else s.EmployeeIncidentCreateSerializer
+            agent = self.agent
+            return s.StaffIncidentCreateSerializer if agent else s.EmployeeIncidentCreateSerializer
         if self.action == "partial_update":
-            return s.StaffIncidentUpdateSerializer if staff else s.EmployeeIncidentUpdateSerializer
+            agent = self.agent
+            return s.StaffIncidentUpdateSerializer if agent else s.EmployeeIncidentUpdateSerializer
         return s.StaffIncidentDetailSerializer if staff else s.EmployeeIncidentSerializer
 
     def _detail(self, incident, code=status.HTTP_200_OK) -> Response:

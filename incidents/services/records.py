@@ -159,6 +159,15 @@ def incident_update(*, incident_id, actor, changes: dict, expected_version: int 
         raise ValidationError({name: "You may not change this field." for name in refused})
     with transaction.atomic():
         incident = lock_incident(incident_id, expected_version)
+        if not is_agent(actor) and actor.pk not in (
+            incident.reporter_id,
+            incident.affected_user_id,
+        ):
+            raise TransitionNotAllowed(
+                "not_permitted",
+                "Only IT staff or the incident's requester may edit it.",
+                status=403,
+            )
         if not incident.is_open and incident.status != Status.RESOLVED:
             raise TransitionNotAllowed("incident_closed", "A closed incident cannot be edited.")
         _check_related_scope(

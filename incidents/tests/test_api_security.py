@@ -295,10 +295,18 @@ def test_t08_staff_read_exactly_the_staff_set(request, api_as, emma, persona):
     assert set(client.get(API).json()["results"][0]) == STAFF_LIST_KEYS
 
 
-def test_t08_non_agent_staff_roles_get_the_employee_view(api_as, pat):
-    incident = make_incident(reporter=pat)
+def test_t08_problem_manager_reads_every_incident_but_cannot_edit_others(api_as, emma, pat):
+    incident = make_incident(reporter=emma)
+    client = api_as(pat)
 
-    assert set(api_as(pat).get(f"{API}{incident.pk}/").json()) == EMPLOYEE_KEYS
+    assert set(client.get(f"{API}{incident.pk}/").json()) == STAFF_DETAIL_KEYS
+    response = client.patch(
+        f"{API}{incident.pk}/", {"title": "mine now", "version": 1}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_permitted"
+    incident.refresh_from_db()
+    assert incident.title != "mine now"
 
 
 # --- T46: cookie sessions need the CSRF token --------------------------------------------
