@@ -16,7 +16,7 @@ from incidents import sla
 from incidents.choices import Channel, EscalationKind, HoldReason, ResolutionCode
 from incidents.models import Incident, IncidentComment
 from incidents.selectors import incident_list_visible_to
-from itsm.choices import Level, RecordKind
+from itsm.choices import Level, Priority, RecordKind
 from itsm.models import Category, ConfigurationItem, Service
 
 MAX_ID = 2**63 - 1
@@ -321,6 +321,14 @@ class AssignSerializer(TransitionSerializer):
     group = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
     assignee = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+
+
+class PriorityOverrideSerializer(TransitionSerializer):
+    priority = serializers.ChoiceField(
+        choices=Priority.choices,
+        allow_null=True,
+        help_text="The priority to set by hand, or null to go back to the matrix.",
     )
 
 

@@ -292,6 +292,23 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
     def stand_down_major(self, request, pk=None):
         return self._transition("stand_down_major", s.TransitionSerializer)
 
+    @transition_schema(
+        s.PriorityOverrideSerializer,
+        "Set the priority by hand (IT staff; reason required) or clear the override.",
+    )
+    @action(detail=True, methods=["post"], url_path="override-priority", filter_backends=[])
+    def override_priority(self, request, pk=None):
+        incident = self.get_object()
+        params = self._validated(s.PriorityOverrideSerializer)
+        services.incident_override_priority(
+            incident_id=incident.pk,
+            actor=request.user,
+            priority=params["priority"],
+            reason=params.get("reason", ""),
+            expected_version=params.get("version"),
+        )
+        return self._reloaded(incident.pk)
+
     # --- Comments and history ------------------------------------------------------------
 
     @extend_schema(

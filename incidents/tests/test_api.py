@@ -645,3 +645,20 @@ def test_api_and_service_write_the_same_history(api_as, people):
     assert {k: v for k, v in by_api.items() if k != "changes"} == {
         k: v for k, v in by_service.items() if k != "changes"
     }
+
+
+def test_priority_override_through_the_api(api_as, emma, sam):
+    incident = make_incident(reporter=emma, impact="low", urgency="low")
+    url = f"{API}{incident.pk}/override-priority/"
+    refused = api_as(sam).post(url, {"priority": 1}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "reason_required"
+    assert (
+        api_as(emma).post(url, {"priority": 1, "reason": "urgent"}, format="json").status_code
+        == 403
+    )
+    response = api_as(sam).post(url, {"priority": 1, "reason": "Board meeting"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["priority"] == 1 and response.json()["priority_overridden"] is True
+    assert incident.history.first().history_change_reason == "priority_override: Board meeting"
+    cleared = api_as(sam).post(url, {"priority": None, "reason": "matrix"}, format="json")
+    assert cleared.json()["priority"] == 5
