@@ -18,9 +18,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+# The demo records trigger notifications: discard those emails instead of printing them.
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py demo_data
+	EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(BIN)/python manage.py demo_data
 
 run: setup
 	@echo "Portal: http://$(HOST)/  admin: http://$(HOST)/admin/  API: http://$(HOST)/api/v1/  docs: http://$(HOST)/api/docs/"

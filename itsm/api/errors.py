@@ -24,8 +24,16 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        response.data = {"code": "invalid", "detail": "The request has invalid fields.", "errors": errors}
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
+        response.data = {
+            "code": "invalid",
+            "detail": "The request has invalid fields.",
+            "errors": errors,
+        }
         return response
     if isinstance(exc, Http404 | exceptions.NotFound):
         code = "not_found"

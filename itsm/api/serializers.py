@@ -19,7 +19,13 @@ class ConfigurationItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ConfigurationItem
         fields = [
-            "id", "name", "ci_type", "service", "owner_group", "criticality", "depends_on",
+            "id",
+            "name",
+            "ci_type",
+            "service",
+            "owner_group",
+            "criticality",
+            "depends_on",
             "is_active",
         ]
 

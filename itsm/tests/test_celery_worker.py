@@ -1,0 +1,145 @@
+"""A real worker on a real broker sends a notification once, however often it is enqueued.
+
+Needs CELERY_BROKER_URL (Redis) and PostgreSQL, because the worker is a separate process
+and must see the rows this test commits (an in-memory SQLite test database is private to
+this process). Skipped without them, unless REQUIRE_SERVICES=1, as in CI.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from itsm.celery import app
+from itsm.models import NotificationLog
+from itsm.tasks import send_notification
+
+pytestmark = [
+    pytest.mark.broker,
+    # Committed data, so the worker sees it; the serialized rollback puts back the
+    # migrations' seed rows that the flush after a transactional test removes.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+WAIT_SECONDS = 30
+
+
+def skip_or_fail(reason: str):
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def worker_database_url() -> str:
+    """The test database (not the configured one) as a URL the worker process can use."""
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        skip_or_fail("the worker test needs PostgreSQL (set DATABASE_URL)")
+    auth = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{db['HOST'] or 'localhost'}{port}/{quote(db['NAME'], safe='')}"
+
+
+@pytest.fixture
+def queue():
+    if not os.environ.get("CELERY_BROKER_URL"):
+        skip_or_fail("CELERY_BROKER_URL is not set")
+    # A queue of our own, so no other worker on the same broker takes our messages.
+    return f"itsm-test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def mail_dir(tmp_path):
+    path = tmp_path / "mail"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def worker(queue, mail_dir, tmp_path):
+    env = {
+        **os.environ,
+        # The base settings, not the test ones, which force eager tasks.
+        "DJANGO_SETTINGS_MODULE": "itsm.settings",
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    log_path = tmp_path / "worker.log"
+    command = [
+        sys.executable, "-m", "celery", "-A", "itsm", "worker",
+        "--pool=solo", "--concurrency=1", "-Q", queue, "--loglevel=INFO",
+        "--without-heartbeat", "--without-mingle", "--without-gossip",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    process.log_path = log_path
+    try:
+        yield process
+    finally:
+        # Stopped before pytest-django empties and drops the database it is connected to.
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def not_eager():
+    """Send to the broker from this process; the test settings would run tasks inline."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
+def enqueue_after_commit(key: str, queue: str) -> None:
+    with transaction.atomic():
+        send_notification.apply_async_on_commit(
+            args=(key, f"Notice {key}", "Body", ["emma@example.com"]), queue=queue
+        )
+
+
+def wait_for_log_row(key: str, worker) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not NotificationLog.objects.filter(key=key).exists():
+        if worker.poll() is not None:
+            pytest.fail(f"The worker exited ({worker.returncode}):\n{worker.log_path.read_text()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"{key} not sent in {WAIT_SECONDS} s:\n{worker.log_path.read_text()}")
+        time.sleep(0.2)
+
+
+def mails_with_subject(mail_dir, subject: str) -> int:
+    return sum(subject in path.read_text() for path in mail_dir.iterdir())
+
+
+def test_worker_sends_a_notification_exactly_once(worker, queue, mail_dir, not_eager):
+    enqueue_after_commit("incident:42:resolved", queue)
+    wait_for_log_row("incident:42:resolved", worker)
+
+    # A redelivery of the same notification, then a marker behind it on the same queue:
+    # the single solo worker takes them in order, so once the marker is logged the
+    # duplicate has been processed too.
+    enqueue_after_commit("incident:42:resolved", queue)
+    enqueue_after_commit("marker", queue)
+    wait_for_log_row("marker", worker)
+
+    assert NotificationLog.objects.filter(key="incident:42:resolved").count() == 1
+    assert mails_with_subject(mail_dir, "Notice incident:42:resolved") == 1
+    assert len(list(mail_dir.iterdir())) == 2

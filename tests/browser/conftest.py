@@ -1,0 +1,79 @@
+"""Real-browser fixtures: Debian's Chromium, driven by Playwright, against the live server.
+
+Without /usr/bin/chromium the browser tests are skipped, unless REQUIRE_BROWSER=1 (CI),
+where they fail instead. Playwright's own browser downloads are never used.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+# Playwright's sync API keeps an event loop running in the main thread, and Django then
+# refuses ORM calls from it (SynchronousOnlyOperation), including the fixtures' own.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+        # Django keeps connections per async context, and while Playwright runs, this
+        # thread is in another one. Close its connections here, or they outlive the run
+        # and PostgreSQL refuses to drop the test database.
+        connections.close_all()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) per test, with URLs relative to the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.failed_responses = []
+
+    def record_failure(response):
+        # Chromium asks for /favicon.ico by itself on pages without an icon (the admin's).
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            page.failed_responses.append(f"{response.status} {response.url}")
+
+    page.on("response", record_failure)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page):
+    """``screenshot(name)`` saves the whole page to test-artifacts/browser/<name>.png."""
+
+    def take(name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
