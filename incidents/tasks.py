@@ -1,15 +1,15 @@
 """Thin Celery tasks: they take ids and call services or the notifier."""
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from incidents import notifications, services
 from incidents.models import Incident
 from itsm.notifications import send_once
+from itsm.tasks import TRANSIENT_ERRORS
 
 RETRY = {
-    "autoretry_for": (OperationalError, ConnectionError, TimeoutError),
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,
     "retry_backoff_max": 600,
     "max_retries": 5,

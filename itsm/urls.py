@@ -1,5 +1,9 @@
+from urllib.parse import urlparse
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -9,6 +13,12 @@ from itsm.portal import views as portal_views
 admin.site.site_header = "IT Service Desk - staff console"
 admin.site.site_title = "Service desk"
 admin.site.index_title = "Work queues and configuration"
+
+# Reset links point at the configured portal, never at whatever Host the request named.
+_portal = urlparse(settings.PORTAL_BASE_URL)
+password_reset = auth_views.PasswordResetView.as_view(
+    extra_email_context={"domain": _portal.netloc, "protocol": _portal.scheme}
+)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home"), name="root"),
@@ -29,7 +39,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", password_reset, name="password_reset"),
     path(
         "accounts/password/reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -50,7 +60,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("itsm.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]
 
 handler403 = "itsm.portal.errors.permission_denied"

@@ -3,7 +3,6 @@
 import re
 from urllib.parse import urlparse
 
-import pytest
 import yaml
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -52,9 +51,10 @@ def test_schema_endpoint_serves_signed_in_users(emma):
     assert "/api/v1/teams/" in response.json()["paths"]
 
 
-@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
-def test_schema_and_docs_need_a_login(db, url):
-    assert APIClient().get(url).status_code == 401
+def test_schema_and_docs_need_a_login(db):
+    assert APIClient().get("/api/schema/").status_code == 401
+    docs = APIClient().get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/")
 
 
 def test_swagger_ui_is_served_from_the_project(emma):
@@ -69,5 +69,4 @@ def test_swagger_ui_is_served_from_the_project(emma):
         assert not parsed.scheme and not parsed.netloc, f"external asset {url}"
         assert url.startswith("/static/drf_spectacular_sidecar/"), url
         assert finders.find(parsed.path.removeprefix("/static/")), f"missing static file {url}"
-    assert "cdn" not in page.lower()
     assert "/api/schema/" in page

@@ -187,7 +187,7 @@ def test_password_reset_by_email_end_to_end(client, emma):
     message = mail.outbox[0]
     assert message.to == ["emma@example.com"]
     assert message.subject == "Reset your IT Service Portal password"
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    link = re.search(r"http://127.0.0.1:8000(/accounts/reset/\S+/)", message.body).group(1)
 
     form_url = client.get(link)["Location"]  # Django swaps the token for a session key.
     page = client.get(form_url).content.decode()
@@ -323,3 +323,16 @@ def test_crash_shows_the_500_page_without_detail(client, emma):
     assert "secret-detail-xyz" not in page
     assert "Traceback" not in page
     assert "RuntimeError" not in page
+
+
+def test_reset_link_points_at_the_configured_portal_not_the_request_host(client, emma):
+    client.post("/accounts/password/reset/", {"email": emma.email}, HTTP_HOST="localhost")
+    (message,) = mail.outbox
+    assert "http://127.0.0.1:8000/accounts/reset/" in message.body
+    assert "localhost" not in message.body
+
+
+def test_api_docs_send_signed_out_browsers_to_login(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
