@@ -226,7 +226,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One INFO line per task run drowns everything else (eager tasks log it too).
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # History is read-only in the admin: it can be viewed, never reverted.
