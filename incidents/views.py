@@ -57,6 +57,19 @@ DONE = {
 }
 
 
+def _call_service(form, call) -> int | None:
+    """Run a service call; on refusal put its errors on ``form`` and return the status."""
+    try:
+        call()
+    except ValidationError as error:
+        _add_errors(form, error)
+        return 400
+    except TransitionNotAllowed as refused:
+        form.add_error(None, refused.message)
+        return refused.status
+    return None
+
+
 def _add_errors(form, error: ValidationError) -> None:
     for field, texts in validation_messages(error).items():
         for text in texts:
@@ -194,21 +207,18 @@ def comment_add(request, pk):
     form = CommentForm(request.POST, staff=is_agent(request.user))
     status = 400
     if form.is_valid():
-        try:
-            services.incident_comment_add(
+        status = _call_service(
+            form,
+            lambda: services.incident_comment_add(
                 incident_id=incident.pk,
                 actor=request.user,
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        except TransitionNotAllowed as refused:
-            form.add_error(None, refused.message)
-            status = refused.status
-        else:
-            messages.success(request, "Your comment was added.")
-            return redirect(_detail_url(incident, "timeline"))
+            ),
+        )
+    if status is None:
+        messages.success(request, "Your comment was added.")
+        return redirect(_detail_url(incident, "timeline"))
     return _render_detail(request, incident, status=status, bound={"comment": form})
 
 
@@ -219,18 +229,15 @@ def attachment_add(request, pk):
     form = AttachForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
-        try:
-            services.incident_attachment_add(
+        status = _call_service(
+            form,
+            lambda: services.incident_attachment_add(
                 incident_id=incident.pk, actor=request.user, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        except TransitionNotAllowed as refused:
-            form.add_error(None, refused.message)
-            status = refused.status
-        else:
-            messages.success(request, "The file was attached.")
-            return redirect(_detail_url(incident, "attachments"))
+            ),
+        )
+    if status is None:
+        messages.success(request, "The file was attached.")
+        return redirect(_detail_url(incident, "attachments"))
     return _render_detail(request, incident, status=status, bound={"attach": form})
 
 
