@@ -23,8 +23,12 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(BIN)/python manage.py demo_data
 
+# The scheduler runs beside the web server so SLA warnings, breaches and the nightly
+# auto-close happen in the demo too (tasks run inline without a broker).
 run: setup
 	@echo "Portal: http://$(HOST)/  admin: http://$(HOST)/admin/  API: http://$(HOST)/api/v1/  docs: http://$(HOST)/api/docs/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A itsm beat --loglevel=WARNING --schedule $(VENV)/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: $(VENV)/.installed-dev
