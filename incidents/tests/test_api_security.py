@@ -6,7 +6,6 @@ from rest_framework.test import APIClient
 from incidents.models import Incident, IncidentComment
 from incidents.tests.factories import make_incident
 from itsm.choices import RecordKind
-from itsm.demo.people import DEMO_PASSWORD
 from itsm.models import NumberSequence
 from itsm.tests.factories import CategoryFactory, ConfigurationItemFactory, ServiceFactory
 
@@ -314,7 +313,7 @@ def test_t08_problem_manager_reads_every_incident_but_cannot_edit_others(api_as,
 
 def session_client(user) -> APIClient:
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username=user.username, password=DEMO_PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -34,7 +34,8 @@ class TokenIssueView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        # The plain Django request, so the lockout middleware sees a lockout and answers 429.
+        user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
             return Response(
                 {"code": "invalid_credentials", "detail": "Wrong username or password."},

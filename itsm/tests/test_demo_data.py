@@ -69,7 +69,8 @@ def test_prints_every_demo_login():
 def test_demo_users_can_sign_in(client):
     demo_data()
 
-    assert client.login(username="emma", password="demo")
+    response = client.post("/accounts/login/", {"username": "emma", "password": "demo"})
+    assert response.status_code == 302 and response["Location"] == "/portal/"
     assert get_user_model().objects.get(username="sam").is_staff
 
 
