@@ -4,17 +4,12 @@ The routes come from walking the URL resolver, so a route added later is checked
 editing this file. Only the explicit public allowlist below may answer anonymously.
 """
 
-import itertools
-import re
-import uuid
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, converters, get_resolver, resolve
-from django.urls.exceptions import Resolver404
-from django.utils.regex_helper import normalize
+
+from itsm.testing.routes import walk
 
 # URL name -> methods that may answer anonymously with whatever the view decides.
 # Static files are not in this list: the project serves none through its URLconf.
@@ -33,77 +28,7 @@ PUBLIC = {
 LOGIN_PATHS = {"/accounts/login/", "/admin/login/"}
 REFUSED = {401, 403, 404, 405}
 REDIRECTS = {301, 302, 303, 307, 308}
-SAMPLE_BY_CONVERTER = {
-    converters.IntConverter: "1",
-    converters.UUIDConverter: str(uuid.uuid4()),
-    converters.SlugConverter: "x",
-    converters.StringConverter: "x",
-    converters.PathConverter: "1",
-}
-FALLBACK_SAMPLES = ["1", "x", str(uuid.uuid4())]
-SUFFIX_SAMPLES = [".json", ".json/"]
-
-
-@dataclass(frozen=True)
-class Route:
-    """One URL pattern and a concrete path built to reach it (None if none could be)."""
-
-    pattern: str
-    name: str
-    path: str | None
-
-
-def group_choices(regex: str, name: str) -> list[str]:
-    """Literal alternatives of a named group such as ``(?P<app_label>auth|itsm)``."""
-    found = re.search(rf"\(\?P<{re.escape(name)}>([\w|-]+)\)", regex)
-    return found.group(1).split("|") if found else []
-
-
-def samples_for(level, name: str) -> list[str]:
-    converter = getattr(level.pattern, "converters", {}).get(name)
-    if type(converter) in SAMPLE_BY_CONVERTER:
-        return [SAMPLE_BY_CONVERTER[type(converter)]]
-    if converter is not None:
-        # A converter some library registered (DRF's format suffix): whatever fits it.
-        return [s for s in SUFFIX_SAMPLES + FALLBACK_SAMPLES if re.fullmatch(converter.regex, s)]
-    first = ["json"] if name == "format" else []
-    return first + group_choices(level.pattern.regex.pattern, name) + FALLBACK_SAMPLES
-
-
-def build_path(levels: list, leaf: URLPattern) -> str | None:
-    """A path that the resolver maps to ``leaf``'s view, trying sample values in turn."""
-    slots = []
-    for level in levels:
-        template, params = normalize(level.pattern.regex.pattern)[0]
-        slots.append((template, [[(p, s) for s in samples_for(level, p)] for p in params]))
-    per_level = [
-        [template % dict(combo) for combo in itertools.product(*choices)]
-        for template, choices in slots
-    ]
-    for pieces in itertools.product(*per_level):
-        path = "/" + "".join(pieces)
-        try:
-            match = resolve(path)
-        except Resolver404:
-            continue
-        if match.func == leaf.callback:
-            return path
-    return None
-
-
-def walk(patterns, levels=(), namespace=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from walk(entry.url_patterns, (*levels, entry), inner)
-        elif isinstance(entry, URLPattern):
-            chain = [*levels, entry]
-            name = f"{namespace}{entry.name}" if entry.name else ""
-            pattern = "".join(str(level.pattern) for level in chain)
-            yield Route(pattern, name, build_path(chain, entry))
-
-
-ROUTES = list(walk(get_resolver().url_patterns))
+ROUTES = list(walk())
 
 
 def is_login_redirect(response) -> bool:
