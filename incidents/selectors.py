@@ -1,11 +1,13 @@
 """Every read of incidents that depends on who asks."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from incidents.choices import OPEN_STATUSES, Status
 from incidents.models import Incident, IncidentAttachment, IncidentComment
 from itsm.roles import role_allows
+from itsm.security_log import security_event
 
 LIST_RELATED = [
     "reporter",
@@ -49,7 +51,12 @@ def incident_get_for_user(*, user, pk) -> Incident:
         "closed_by",
         "sla_policy__calendar",
     )
-    return get_object_or_404(queryset, pk=pk)
+    try:
+        return queryset.get(pk=pk)
+    except Incident.DoesNotExist:
+        if Incident.objects.filter(pk=pk).exists():
+            security_event("out_of_scope", user=user, object=f"incidents.incident:{pk}")
+        raise Http404("No such incident.") from None
 
 
 def incident_comments_visible_to(*, user, incident) -> QuerySet[IncidentComment]:

@@ -17,6 +17,8 @@ class ItsmConfig(AppConfig):
     verbose_name = "Service desk configuration"
 
     def ready(self):
+        from itsm import security_log  # noqa: F401  (connects the login signal receivers)
+
         # Sent once per app after every migrate or flush; later apps' permissions only
         # exist after their own signal, so the sync runs each time (it is idempotent).
         post_migrate.connect(_after_migrate, dispatch_uid="itsm_after_migrate")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from itsm.audit import record_change
+from itsm.security_log import security_event
 
 
 class TransitionNotAllowed(Exception):
@@ -149,7 +150,17 @@ def run_transition(
                 "stale_version",
                 "This record was changed by someone else; reload it and try again.",
             )
-        transition = workflow.check(instance, name, actor, params)
+        try:
+            transition = workflow.check(instance, name, actor, params)
+        except TransitionNotAllowed as refused:
+            if refused.code == "not_permitted":
+                security_event(
+                    "transition_refused",
+                    user=actor,
+                    object=f"{model._meta.label_lower}:{pk}",
+                    transition=name,
+                )
+            raise
         changed = {workflow.field}
         if transition.target is not None:
             setattr(instance, workflow.field, transition.target)

@@ -31,3 +31,21 @@ def clock(monkeypatch):
 @pytest.fixture
 def network_category(people):
     return Category.objects.create(kind="incident", name="Network", default_group=network_team())
+
+
+@pytest.fixture
+def as_user(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def staff(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

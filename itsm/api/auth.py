@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from itsm.security_log import security_event
+
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
@@ -42,6 +44,7 @@ class TokenIssueView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         instance, token = AuthToken.objects.create(user)
+        security_event("token_created", request=request, user=user, expiry=instance.expiry)
         return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_201_CREATED)
 
 
@@ -55,6 +58,7 @@ class TokenRevokeView(APIView):
                 {"code": "not_token_auth", "detail": "Send the token to revoke in the header."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        security_event("token_revoked", request=request)
         request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -64,5 +68,6 @@ class TokenRevokeAllView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        AuthToken.objects.filter(user=request.user).delete()
+        deleted, _ = AuthToken.objects.filter(user=request.user).delete()
+        security_event("tokens_revoked_all", request=request, count=deleted)
         return Response(status=status.HTTP_204_NO_CONTENT)

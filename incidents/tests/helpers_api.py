@@ -1,0 +1,3 @@
+"""Shared constants for the incident API tests."""
+
+API = "/api/v1/incidents/"
