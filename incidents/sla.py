@@ -109,9 +109,14 @@ def refresh(incident, *, recorded: set[tuple[str, str]] | None = None) -> list[s
         upcoming = []
         for clock, target in targets.items():
             kwargs = {"started_at": incident.reported_at, "target": target, "pauses": pauses}
-            due = threshold_at(spec, fraction=1.0, **kwargs)
-            setattr(incident, f"{clock}_due_at", due)
-            if stops[clock] is not None or open_pause:
+            stop = stops[clock]
+            if stop is not None:
+                # A stopped clock keeps its due time; pauses after the stop do not move it.
+                due = compute_clock(spec, now=stop, stopped_at=stop, **kwargs).due_at
+                setattr(incident, f"{clock}_due_at", due)
+                continue
+            setattr(incident, f"{clock}_due_at", threshold_at(spec, fraction=1.0, **kwargs))
+            if open_pause:
                 continue
             for kind, fraction in THRESHOLDS.items():
                 if (clock, kind) not in recorded:

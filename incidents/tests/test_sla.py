@@ -234,3 +234,14 @@ class TestSlaJob:
         clock.now = at(2026, 3, 3, 9, 0)
         assert incident_sla_check() == 0
         assert not SlaEvent.objects.exists()
+
+
+def test_a_met_response_keeps_its_due_time_through_a_later_hold(emma, ravi, sam, clock):
+    incident = make_incident(reporter=emma, impact="low", urgency="high")  # P3: 2 h response
+    assert incident.response_due_at == at(2026, 3, 2, 11, 0)
+    clock.now = at(2026, 3, 2, 9, 30)
+    _work_on(incident, ravi, sam)
+    clock.now = at(2026, 3, 2, 10, 0)
+    held = _hold(incident, ravi)
+    assert held.response_due_at == at(2026, 3, 2, 11, 0)
+    assert held.resolution_due_at is None
