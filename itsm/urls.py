@@ -1,6 +1,3 @@
-from urllib.parse import urlparse
-
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,16 +6,12 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from itsm.portal import views as portal_views
+from itsm.portal.password_reset import ThrottledPasswordResetView
 
 admin.site.site_header = "IT Service Desk - staff console"
 admin.site.site_title = "Service desk"
 admin.site.index_title = "Work queues and configuration"
 
-# Reset links point at the configured portal, never at whatever Host the request named.
-_portal = urlparse(settings.PORTAL_BASE_URL)
-password_reset = auth_views.PasswordResetView.as_view(
-    extra_email_context={"domain": _portal.netloc, "protocol": _portal.scheme}
-)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home"), name="root"),
@@ -39,7 +32,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "accounts/password/reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -336,3 +336,15 @@ def test_api_docs_send_signed_out_browsers_to_login(client):
     response = client.get("/api/docs/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_reset_emails_per_address_are_limited_and_the_page_never_tells(client, emma, settings):
+    pages = [
+        client.post("/accounts/password/reset/", {"email": "Emma@Example.com"})
+        for _ in range(20)
+    ]
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert len(mail.outbox) == settings.PASSWORD_RESET_EMAILS_PER_HOUR
+    assert {(p.status_code, p["Location"]) for p in [*pages, unknown]} == {
+        (302, reverse("password_reset_done"))
+    }
