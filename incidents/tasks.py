@@ -11,8 +11,13 @@ from itsm.tasks import TRANSIENT_ERRORS
 RETRY = {
     "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,
+    # Redis redelivers a message not acknowledged within the visibility timeout (3600 s),
+    # so the longest back-off stays far below it (SECURITY.md T32).
     "retry_backoff_max": 600,
     "max_retries": 5,
+    # Acknowledged after it ran, so a worker that dies mid-task leaves it to be redelivered;
+    # explicit here, not only the app default (the notification key makes a rerun harmless).
+    "acks_late": True,
 }
 
 SLA_BATCH = 500

@@ -1,24 +1,30 @@
-"""A real worker on a real broker sends a notification once, however often it is enqueued.
+"""A real worker on a real broker sends an incident notification once, however often it is
+enqueued.
 
 Needs CELERY_BROKER_URL (Redis) and PostgreSQL, because the worker is a separate process
-and must see the rows this test commits (an in-memory SQLite test database is private to
-this process). Skipped without them, unless REQUIRE_SERVICES=1, as in CI.
+and must see the incident this test commits (an in-memory SQLite test database is private
+to this process). Skipped without them, unless REQUIRE_SERVICES=1, as in CI.
 """
 
+import email
+import email.policy
 import os
 import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import connection, transaction
 
+from incidents.tasks import incident_notify
+from incidents.tests.factories import make_incident
 from itsm.celery import app
 from itsm.models import NotificationLog
-from itsm.tasks import send_notification
 
 pytestmark = [
     pytest.mark.broker,
@@ -97,22 +103,39 @@ def worker(queue, mail_dir, tmp_path):
             process.wait()
 
 
-@pytest.fixture
-def not_eager():
-    """Send to the broker from this process; the test settings would run tasks inline."""
+@contextmanager
+def always_eager(value: bool):
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
+    app.conf.task_always_eager = value
     try:
         yield
     finally:
         app.conf.task_always_eager = previous
 
 
-def enqueue_after_commit(key: str, queue: str) -> None:
+@pytest.fixture
+def not_eager():
+    """Send to the broker from this process; the test settings would run tasks inline."""
+    with always_eager(False):
+        yield
+
+
+@pytest.fixture
+def incidents(emma):
+    """Two incidents, committed so the worker can read them.
+
+    Their own "logged" notifications run inline here, whatever the fixture order: sent to
+    the broker, they would land on the default queue, not the private one.
+    """
+    with always_eager(True):
+        made = [make_incident(reporter=emma, title=f"Worker test {n}") for n in (1, 2)]
+    mail.outbox.clear()
+    return made
+
+
+def enqueue_after_commit(incident, key: str, queue: str) -> None:
     with transaction.atomic():
-        send_notification.apply_async_on_commit(
-            args=(key, f"Notice {key}", "Body", ["emma@example.com"]), queue=queue
-        )
+        incident_notify.apply_async_on_commit(args=(incident.pk, "logged", key), queue=queue)
 
 
 def wait_for_log_row(key: str, worker) -> None:
@@ -125,21 +148,34 @@ def wait_for_log_row(key: str, worker) -> None:
         time.sleep(0.2)
 
 
-def mails_with_subject(mail_dir, subject: str) -> int:
-    return sum(subject in path.read_text() for path in mail_dir.iterdir())
+def sent_mails(mail_dir) -> list:
+    """The messages the worker wrote, one file each (a new connection per send)."""
+    return [
+        email.message_from_string(path.read_text(), policy=email.policy.default)
+        for path in sorted(mail_dir.iterdir())
+    ]
 
 
-def test_worker_sends_a_notification_exactly_once(worker, queue, mail_dir, not_eager):
-    enqueue_after_commit("incident:42:resolved", queue)
-    wait_for_log_row("incident:42:resolved", worker)
+def test_worker_sends_a_notification_exactly_once(worker, queue, mail_dir, incidents, not_eager):
+    incident, marker = incidents
+    # Keys of our own: the incidents' "logged" keys were used up when they were created.
+    key = f"incident:{incident.pk}:logged:worker"
+    enqueue_after_commit(incident, key, queue)
+    wait_for_log_row(key, worker)
 
     # A redelivery of the same notification, then a marker behind it on the same queue:
     # the single solo worker takes them in order, so once the marker is logged the
     # duplicate has been processed too.
-    enqueue_after_commit("incident:42:resolved", queue)
-    enqueue_after_commit("marker", queue)
-    wait_for_log_row("marker", worker)
+    enqueue_after_commit(incident, key, queue)
+    marker_key = f"incident:{marker.pk}:logged:worker"
+    enqueue_after_commit(marker, marker_key, queue)
+    wait_for_log_row(marker_key, worker)
 
-    assert NotificationLog.objects.filter(key="incident:42:resolved").count() == 1
-    assert mails_with_subject(mail_dir, "Notice incident:42:resolved") == 1
-    assert len(list(mail_dir.iterdir())) == 2
+    assert NotificationLog.objects.filter(key=key).count() == 1
+    mails = sent_mails(mail_dir)
+    assert sorted(m["Subject"] for m in mails) == [
+        f"[{incident.number}] We have logged your incident: Worker test 1",
+        f"[{marker.number}] We have logged your incident: Worker test 2",
+    ]
+    assert all(m["To"] == "emma@example.com" for m in mails)
+    assert mail.outbox == []  # nothing went out from this process

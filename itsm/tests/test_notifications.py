@@ -1,4 +1,8 @@
-"""send_once: one email per key, nothing logged when sending fails, so a retry sends."""
+"""send_once: one email per key, nothing logged when sending fails, so a retry sends.
+
+And the task the product sends every notification through, ``incident_notify``: it sends
+through send_once, retries a transient failure with a bounded back-off, and nothing else.
+"""
 
 from contextlib import contextmanager
 from unittest import mock
@@ -9,9 +13,10 @@ from django.conf import settings
 from django.core import mail
 from django.db import OperationalError
 
+from incidents.tasks import incident_notify
+from incidents.tests.factories import make_incident
 from itsm.models import NotificationLog
 from itsm.notifications import send_once
-from itsm.tasks import send_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -89,31 +94,41 @@ def test_key_longer_than_the_column_is_refused():
     assert mail.outbox == []
 
 
-def test_task_sends_through_send_once():
-    args = ("incident:42:resolved", "Resolved", "Body", ["emma@example.com"])
+@pytest.fixture
+def incident(emma):
+    incident = make_incident(reporter=emma)
+    mail.outbox.clear()
+    return incident
 
-    assert send_notification.delay(*args).get() is True
-    assert send_notification.delay(*args).get() is False
+
+def test_task_sends_through_send_once(incident):
+    args = (incident.pk, "logged", f"incident:{incident.pk}:logged:v1")
+
+    assert incident_notify.delay(*args).get() is True
+    assert incident_notify.delay(*args).get() is False
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["emma@example.com"]
+    assert incident.number in mail.outbox[0].subject
+    assert NotificationLog.objects.filter(key=args[2]).count() == 1
 
 
-def test_task_retries_a_transient_error():
+def test_task_retries_a_transient_error(incident):
     with mock.patch(
-        "itsm.tasks.send_once", side_effect=[OperationalError("db restarting"), True]
+        "incidents.tasks.send_once", side_effect=[OperationalError("db restarting"), True]
     ) as send:
         # throw=False: the eager retry is then run again instead of raised.
-        result = send_notification.apply(args=("k", "s", "b", ["e@example.com"]), throw=False)
+        result = incident_notify.apply(args=(incident.pk, "logged", "k"), throw=False)
 
     assert result.get() is True
     assert send.call_count == 2
 
 
-def test_task_does_not_retry_other_errors():
+def test_task_does_not_retry_other_errors(incident):
     with (
-        mock.patch("itsm.tasks.send_once", side_effect=ValueError("bad key")) as send,
+        mock.patch("incidents.tasks.send_once", side_effect=ValueError("bad key")) as send,
         pytest.raises(ValueError),
     ):
-        send_notification.apply(args=("k", "s", "b", ["e@example.com"])).get()
+        incident_notify.apply(args=(incident.pk, "logged", "k")).get()
 
     assert send.call_count == 1
 
@@ -121,32 +136,52 @@ def test_task_does_not_retry_other_errors():
 @contextmanager
 def task_request(**fields):
     """Run the task body as a worker would, on its n-th attempt."""
-    send_notification.push_request(called_directly=False, is_eager=True, **fields)
+    incident_notify.push_request(called_directly=False, is_eager=True, **fields)
     try:
         yield
     finally:
-        send_notification.pop_request()
+        incident_notify.pop_request()
 
 
-def test_retry_back_off_stays_below_the_broker_visibility_timeout():
+def test_retry_back_off_stays_below_the_broker_visibility_timeout(incident):
     with (
         task_request(retries=4),
-        mock.patch("itsm.tasks.send_once", side_effect=ConnectionResetError()),
-        mock.patch.object(send_notification, "retry", side_effect=Retry()) as retry,
+        mock.patch("incidents.tasks.send_once", side_effect=ConnectionResetError()),
+        mock.patch.object(incident_notify, "retry", side_effect=Retry()) as retry,
         pytest.raises(Retry),
     ):
-        send_notification.run("k", "s", "b", ["e@example.com"])
+        incident_notify.run(incident.pk, "logged", "k")
 
     countdown = retry.call_args.kwargs["countdown"]
     assert 0 <= countdown <= 600 < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert isinstance(retry.call_args.kwargs["exc"], ConnectionResetError)
 
 
-@pytest.mark.parametrize(("attempts_so_far", "outcome"), [(4, Retry), (5, OperationalError)])
-def test_task_gives_up_after_five_retries(attempts_so_far, outcome):
+@pytest.mark.parametrize(
+    ("attempts_so_far", "seconds"),
+    # Doubling from 1 s; the 11th attempt would wait 1024 s, so the cap shows.
+    [(0, 1), (1, 2), (4, 16), (10, 600)],
+)
+def test_retry_back_off_doubles_up_to_its_cap(incident, attempts_so_far, seconds):
+    jitter = mock.Mock()
+    jitter.randrange.side_effect = lambda n: n - 1  # the longest wait the jitter allows
     with (
         task_request(retries=attempts_so_far),
-        mock.patch("itsm.tasks.send_once", side_effect=OperationalError("db down")),
+        mock.patch("celery.utils.time.random", jitter),
+        mock.patch("incidents.tasks.send_once", side_effect=TimeoutError()),
+        mock.patch.object(incident_notify, "retry", side_effect=Retry()) as retry,
+        pytest.raises(Retry),
+    ):
+        incident_notify.run(incident.pk, "logged", "k")
+
+    assert retry.call_args.kwargs["countdown"] == seconds
+
+
+@pytest.mark.parametrize(("attempts_so_far", "outcome"), [(4, Retry), (5, OperationalError)])
+def test_task_gives_up_after_five_retries(incident, attempts_so_far, outcome):
+    with (
+        task_request(retries=attempts_so_far),
+        mock.patch("incidents.tasks.send_once", side_effect=OperationalError("db down")),
         pytest.raises(outcome),
     ):
-        send_notification.run("k", "s", "b", ["e@example.com"])
+        incident_notify.run(incident.pk, "logged", "k")

@@ -340,8 +340,7 @@ def test_api_docs_send_signed_out_browsers_to_login(client):
 
 def test_reset_emails_per_address_are_limited_and_the_page_never_tells(client, emma, settings):
     pages = [
-        client.post("/accounts/password/reset/", {"email": "Emma@Example.com"})
-        for _ in range(20)
+        client.post("/accounts/password/reset/", {"email": "Emma@Example.com"}) for _ in range(20)
     ]
     unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert len(mail.outbox) == settings.PASSWORD_RESET_EMAILS_PER_HOUR
