@@ -15,7 +15,9 @@ from django.utils import timezone
 logger = logging.getLogger("itsm.security")
 
 
-def security_event(event: str, *, request=None, user=None, **details) -> None:
+def security_event(
+    event: str, *, request=None, user=None, level: int = logging.WARNING, **details
+) -> None:
     if user is None and request is not None:
         user = getattr(request, "user", None)
     record = {
@@ -27,7 +29,7 @@ def security_event(event: str, *, request=None, user=None, **details) -> None:
         "ip": request.META.get("REMOTE_ADDR") if request is not None else None,
         **details,
     }
-    logger.warning(json.dumps(record, default=str, sort_keys=True))
+    logger.log(level, json.dumps(record, default=str, sort_keys=True))
 
 
 @receiver(user_login_failed, dispatch_uid="itsm_login_failed")
@@ -37,7 +39,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_logged_in, dispatch_uid="itsm_logged_in")
 def _logged_in(sender, request, user, **kwargs):
-    security_event("login", request=request, user=user)
+    security_event("login", request=request, user=user, level=logging.INFO)
 
 
 @receiver(user_locked_out, dispatch_uid="itsm_locked_out")

@@ -257,6 +257,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One INFO line per task run drowns everything else (eager tasks log it too).
         "celery.app.trace": {"level": "WARNING"},
+        # Lockouts reach the itsm.security log; axes' own per-request lines are noise.
+        "axes": {"level": "WARNING"},
     },
 }
 
