@@ -6,66 +6,15 @@ field names, so the output does not change with translations or display names.
 
 from django.db.models import Q
 
+from incidents.api.serializers import EMPLOYEE_READ_FIELDS, STAFF_READ_FIELDS
 from incidents.models import Incident
 
-STAFF_FIELDS = (
-    "title",
-    "description",
-    "reporter",
-    "affected_user",
-    "channel",
-    "detected_at",
-    "reported_at",
-    "category",
-    "subcategory",
-    "service",
-    "configuration_item",
-    "impact",
-    "urgency",
-    "priority",
-    "priority_overridden",
-    "priority_override_reason",
-    "status",
-    "hold_reason",
-    "assignment_group",
-    "assignee",
-    "reassignment_count",
-    "tier",
-    "resolution_code",
-    "resolution_notes",
-    "resolved_at",
-    "resolved_by",
-    "confirmed_at",
-    "closed_at",
-    "closed_by",
-    "reopen_count",
-    "is_major",
-    "commander",
-    "communications_lead",
-    "parent",
-    "duplicate_of",
-    "sla_policy",
-    "responded_at",
-    "response_due_at",
-    "resolution_due_at",
-)
-# Employees see changes to what they can read; no assignees, groups or SLA internals.
-EMPLOYEE_FIELDS = (
-    "title",
-    "description",
-    "status",
-    "priority",
-    "category",
-    "subcategory",
-    "service",
-    "urgency",
-    "channel",
-    "reported_at",
-    "resolution_code",
-    "resolution_notes",
-    "resolved_at",
-    "confirmed_at",
-    "closed_at",
+# Diffs show what each reader may read (the serializers' field lists), less what changes
+# on every save or is not a column; employees also do not see the assignment group.
+NOT_DIFFED = {"id", "number", "created_at", "updated_at", "version", "watchers"}
+STAFF_FIELDS = tuple(f for f in STAFF_READ_FIELDS if f not in NOT_DIFFED)
+EMPLOYEE_FIELDS = tuple(
+    f for f in EMPLOYEE_READ_FIELDS if f not in NOT_DIFFED | {"assignment_group"}
 )
 # Transitions whose free-text reason is written for the people following the incident;
 # other reasons (overrides, escalations) may be internal, so employees get the name only.
