@@ -29,7 +29,7 @@ from incidents.admin_forms import (
 )
 from incidents.choices import OPEN_STATUSES, Status
 from incidents.models import Incident, IncidentAttachment, IncidentComment, SlaEvent, SlaPause
-from incidents.selectors import incident_list_visible_to, sees_all_incidents
+from incidents.selectors import DETAIL_RELATED, incident_list_visible_to, sees_all_incidents
 from incidents.workflow import WORKFLOW
 from itsm.admin_mixins import (
     Operation,
@@ -259,16 +259,7 @@ class IncidentAdmin(
             pk = Incident._meta.pk.to_python(object_id)
         except ValidationError:
             return None
-        detail = self.get_queryset(request).select_related(
-            "parent",
-            "duplicate_of",
-            "commander",
-            "communications_lead",
-            "resolved_by",
-            "closed_by",
-            "sla_policy__calendar",
-        )
-        return detail.filter(pk=pk).first()
+        return self.get_queryset(request).select_related(*DETAIL_RELATED).filter(pk=pk).first()
 
     def get_fieldsets(self, request, obj=None):
         return CHANGE_FIELDSETS if obj is not None else ADD_FIELDSETS

@@ -26,6 +26,18 @@ def sees_all_incidents(user) -> bool:
     return role_allows(user, "incidents", "view")
 
 
+# What an incident page shows besides the list columns.
+DETAIL_RELATED = [
+    "parent",
+    "duplicate_of",
+    "commander",
+    "communications_lead",
+    "resolved_by",
+    "closed_by",
+    "sla_policy__calendar",
+]
+
+
 def _scope(user) -> Q:
     """Employees see incidents they reported, are affected by, or watch; IT staff see all."""
     if sees_all_incidents(user):
@@ -42,15 +54,7 @@ def incident_list_visible_to(*, user) -> QuerySet[Incident]:
 
 def incident_get_for_user(*, user, pk) -> Incident:
     """The incident if ``user`` may see it; 404 otherwise (never 403: existence stays hidden)."""
-    queryset = incident_list_visible_to(user=user).select_related(
-        "parent",
-        "duplicate_of",
-        "commander",
-        "communications_lead",
-        "resolved_by",
-        "closed_by",
-        "sla_policy__calendar",
-    )
+    queryset = incident_list_visible_to(user=user).select_related(*DETAIL_RELATED)
     try:
         return queryset.get(pk=pk)
     except Incident.DoesNotExist:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from itsm.admin_mixins import ReadOnlyHistoryMixin
+from itsm.admin_mixins import NoWritesMixin, ReadOnlyHistoryMixin
 from itsm.models import (
     BusinessCalendar,
     Category,
@@ -114,17 +114,8 @@ class SlaTargetAdmin(ReadOnlyHistoryMixin):
     list_select_related = ["policy"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NoWritesMixin, admin.ModelAdmin):
     """For system-written tables nobody edits by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NumberSequence)

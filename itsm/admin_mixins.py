@@ -142,34 +142,29 @@ class ReadOnlyHistoryMixin(SimpleHistoryAdmin):
         return fields
 
 
-class ReadOnlyRecordAdmin(ReadOnlyHistoryMixin):
+class NoWritesMixin:
+    """Nobody adds, changes or deletes these rows in the admin; code writes them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyRecordAdmin(NoWritesMixin, ReadOnlyHistoryMixin):
     """For rows only services write (comments, pauses, events): view and history only."""
 
     show_full_result_count = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NoWritesMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceRefused(Exception):

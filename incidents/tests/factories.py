@@ -67,6 +67,21 @@ def incident_in(status, *, reporter, agent, desk, major=False, **fields):
     return incident
 
 
+# Valid input for each transition that needs some, so only state and actor decide.
+TRANSITION_PARAMS = {
+    "assign": lambda: {"group": network_team()},
+    "hold": lambda: {"hold_reason": "awaiting_caller"},
+    "resolve": lambda: {"resolution_code": "workaround", "resolution_notes": "Done."},
+    "reject": lambda: {"reason": "Still broken."},
+    "cancel": lambda: {"reason": "Raised in error."},
+    "escalate_to_manager": lambda: {"reason": "Needs a decision."},
+}
+
+
+def transition_params(name: str) -> dict:
+    return TRANSITION_PARAMS.get(name, dict)()
+
+
 def user(username: str, **fields):
     User = get_user_model()
     return User.objects.create_user(username=username, email=f"{username}@example.com", **fields)

@@ -6,22 +6,13 @@ import pytest
 from incidents import services
 from incidents.choices import Status
 from incidents.models import Incident
-from incidents.tests.factories import incident_in, network_team
+from incidents.tests.factories import incident_in, network_team, transition_params
 from incidents.workflow import WORKFLOW
 from itsm.models import Category
 from itsm.testing.workflow import assert_workflow_table_complete, transition_cases
 from itsm.workflow import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
-
-PARAMS = {
-    "assign": lambda: {"group": network_team()},
-    "hold": lambda: {"hold_reason": "awaiting_vendor"},
-    "resolve": lambda: {"resolution_code": "solved_permanently", "resolution_notes": "Fixed."},
-    "reject": lambda: {"reason": "Still broken."},
-    "cancel": lambda: {"reason": "Raised in error."},
-    "escalate_to_manager": lambda: {"reason": "Needs a decision."},
-}
 
 
 @pytest.fixture
@@ -59,7 +50,7 @@ def test_transition_table(state, name, allowed, people, routed):
     incident = _prepare(incident, name, people)
     transition = WORKFLOW[name]
     rows_before = incident.history.count()
-    params = PARAMS.get(name, dict)()
+    params = transition_params(name)
     if allowed:
         after = services.incident_transition(
             incident_id=incident.pk, name=name, actor=_actor(name, people), **params

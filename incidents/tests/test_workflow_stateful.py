@@ -8,19 +8,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from incidents import services
 from incidents.choices import Status
 from incidents.models import Incident
-from incidents.tests.factories import make_incident, network_team
+from incidents.tests.factories import make_incident, transition_params
 from incidents.workflow import WORKFLOW
 from itsm.workflow import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
 
-PARAMS = {
-    "assign": lambda: {"group": network_team()},
-    "hold": lambda: {"hold_reason": "awaiting_caller"},
-    "resolve": lambda: {"resolution_code": "workaround", "resolution_notes": "Done."},
-    "reject": lambda: {"reason": "No."},
-    "cancel": lambda: {"reason": "Dupe."},
-}
 ACTORS = ["emma", "eli", "sam", "ravi"]
 
 
@@ -38,7 +31,7 @@ def run_machine(people):
             transition = WORKFLOW[name]
             try:
                 after = services.incident_transition(
-                    incident_id=before.pk, name=name, actor=people[who], **PARAMS.get(name, dict)()
+                    incident_id=before.pk, name=name, actor=people[who], **transition_params(name)
                 )
             except TransitionNotAllowed:
                 assert Incident.objects.get(pk=before.pk).version == before.version
