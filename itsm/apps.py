@@ -5,11 +5,13 @@ from django.db.models.signals import post_migrate
 def _after_migrate(sender, **kwargs):
     from django.apps import apps
 
+    from itsm.history_guard import install_history_guards
     from itsm.roles import sync_role_permissions
     from itsm.seed import seed_reference_data
 
     seed_reference_data(apps)
     sync_role_permissions()
+    install_history_guards()
 
 
 class ItsmConfig(AppConfig):
