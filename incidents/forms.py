@@ -117,9 +117,12 @@ class AttachForm(forms.Form):
 
 
 class ListFilterForm(forms.Form):
+    """The portal's list controls; the filtering itself is incidents.filtersets."""
+
     status = forms.ChoiceField(
         choices=[("", "Any status"), *Status.choices], required=False, label="Status"
     )
+    search = forms.CharField(required=False, max_length=200, label="Number or title")
 
 
 # --- Transition forms --------------------------------------------------------------------

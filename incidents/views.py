@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from incidents import services
 from incidents.choices import Status
+from incidents.filtersets import IncidentFilter
 from incidents.forms import (
     FORMS,
     AttachForm,
@@ -83,10 +84,11 @@ def _detail_url(incident, anchor: str = "") -> str:
 @login_required
 def incident_list(request):
     incidents = incident_list_visible_to(user=request.user).order_by("-updated_at", "-pk")
+    # The filter logic is the API's; the form only draws the portal's controls.
+    filterset = IncidentFilter(request.GET, queryset=incidents, request=request)
     filters = ListFilterForm(request.GET or None)
-    if filters.is_valid() and filters.cleaned_data["status"]:
-        incidents = incidents.filter(status=filters.cleaned_data["status"])
-    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters.is_valid()
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/list.html",

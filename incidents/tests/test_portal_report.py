@@ -239,3 +239,12 @@ def test_home_page_shows_my_open_incidents(as_user, emma, eli, sam, ravi):
     assert closed.number not in page
     assert "not-mine-canary" not in page
     assert f'href="{LIST}"' in page
+
+
+def test_list_search_uses_the_shared_filters(as_user, emma):
+    wanted = make_incident(reporter=emma, title="VPN drops every hour")
+    make_incident(reporter=emma, title="Printer jams")
+    page = as_user(emma).get(LIST, {"search": "vpn"}).content.decode()
+    assert wanted.number in page and "Printer jams" not in page
+    by_number = as_user(emma).get(LIST, {"search": wanted.number.lower()}).content.decode()
+    assert "VPN drops every hour" in by_number and "Printer jams" not in by_number
