@@ -371,6 +371,7 @@ WORKFLOW = Workflow(
                     "Resolution code",
                     required=True,
                     choices=ResolutionCode,
+                    system_choices=frozenset({ResolutionCode.RESOLVED_BY_PARENT}),
                 ),
                 Input("resolution_notes", "longtext", "Resolution notes", required=True),
             ),

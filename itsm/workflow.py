@@ -47,6 +47,11 @@ class Input:
     choices: type[models.TextChoices] | None = None
     help_text: str = ""
     max_length: int = 20000
+    # Choice values only the system sets (e.g. "resolved by parent"): forms do not offer them.
+    system_choices: frozenset[str] = frozenset()
+
+    def offered_choices(self) -> list[tuple[str, str]]:
+        return [(v, label) for v, label in self.choices.choices if v not in self.system_choices]
 
     def __post_init__(self):
         if self.kind not in ("text", "longtext", "choice", "user", "team"):
