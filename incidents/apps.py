@@ -5,6 +5,7 @@ class IncidentsConfig(AppConfig):
     name = "incidents"
 
     def ready(self):
+        from incidents import notifications  # noqa: F401  (registers the notifier)
         from incidents.selectors import incident_open_for_user
         from itsm.portal.home import register_home_section
 
