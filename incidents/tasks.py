@@ -1,7 +1,6 @@
 """Thin Celery tasks: they take ids and call services or the notifier."""
 
 from celery import shared_task
-from django.utils import timezone
 
 from incidents import notifications, services
 from incidents.models import Incident
@@ -19,8 +18,6 @@ RETRY = {
     # explicit here, not only the app default (the notification key makes a rerun harmless).
     "acks_late": True,
 }
-
-SLA_BATCH = 500
 
 
 @shared_task(**RETRY)
@@ -47,13 +44,8 @@ def incident_notify(incident_id: int, event: str, key: str, extra: dict | None =
 
 @shared_task(**RETRY)
 def incident_sla_check() -> int:
-    """Every minute: record SLA thresholds crossed; touches only incidents that are due."""
-    now = timezone.now()
-    due = Incident.objects.filter(sla_next_check_at__lte=now).order_by("sla_next_check_at")
-    ids = list(due.values_list("pk", flat=True)[:SLA_BATCH])
-    for incident_id in ids:
-        services.incident_sla_record_due(incident_id=incident_id, now=now)
-    return len(ids)
+    """Every minute: record SLA thresholds passed, in batches; returns the incidents handled."""
+    return services.incident_sla_check_due().handled
 
 
 @shared_task(**RETRY)
