@@ -226,10 +226,17 @@ class RecordSla:
         return [name for name, value in before.items() if getattr(record, name) != value]
 
     def _schedule(self, record, targets, recorded) -> None:
+        """Store the due times; the next check is the earliest threshold not yet recorded.
+
+        That is a future threshold of a running clock, or one a clock already passed
+        (before its stop, or before the open pause that now holds it) that the job has
+        not recorded yet: then the check is in the past and the next run records it, so
+        the events always agree with the clocks. A threshold an open pause holds the
+        clock short of, or one a stopped clock never reached, is never scheduled.
+        """
         spec = policy_rules(record.sla_policy).spec
         pauses = self.pauses_of(record)
         stops = self.stops_of(record)
-        held = any(p.end is None for p in pauses)
         upcoming = []
         for clock, target in targets.items():
             kwargs = {
@@ -239,9 +246,10 @@ class RecordSla:
                 "stopped_at": stops[clock],
             }
             setattr(record, DUE_FIELDS[clock], threshold_at(spec, fraction=1.0, **kwargs))
-            if stops[clock] is not None or held:
-                continue
             for kind, fraction in THRESHOLDS.items():
-                if (clock, kind) not in recorded:
-                    upcoming.append(threshold_at(spec, fraction=fraction, **kwargs))
+                if (clock, kind) in recorded:
+                    continue
+                instant = threshold_at(spec, fraction=fraction, **kwargs)
+                if stops[clock] is None or is_past(instant, stops[clock]):
+                    upcoming.append(instant)
         record.sla_next_check_at = min((t for t in upcoming if t), default=None)
