@@ -57,6 +57,20 @@ class TestSave:
         event = SlaEvent.objects.get()
         assert event.history.get().history_change_reason == "sla_warning: response"
 
+    def test_the_history_rows_hold_the_rows_as_saved(self, emma, clock):
+        p3(emma)
+        clock.now = WARNING_DUE
+
+        incident_sla_check()
+
+        for record in (Incident.objects.get(), SlaEvent.objects.get()):
+            row = record.history.first()
+            for field in type(row).tracked_fields:
+                assert getattr(row, field.attname) == getattr(record, field.attname), field.name
+            assert row.history_date == WARNING_DUE
+        assert SlaEvent.objects.get().history.get().history_type == "+"
+        assert Incident.objects.get().history.first().history_type == "~"
+
     def test_the_history_row_keeps_the_watchers(self, emma, eli, clock):
         incident = p3(emma)
         services.incident_watch(incident_id=incident.pk, actor=eli)

@@ -55,6 +55,9 @@ class CalendarSpec:
             hours[weekday] = spans
         object.__setattr__(self, "hours", hours)
         object.__setattr__(self, "holidays", frozenset(self.holidays))
+        # Each local day's intervals, computed once per spec (a spec lives for a request
+        # or an SLA job batch, and every clock of every record on the policy reads them).
+        object.__setattr__(self, "_days", {})
 
 
 ALWAYS = CalendarSpec(
@@ -93,14 +96,17 @@ def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(hi, UTC)
 
 
-def _day_intervals(spec: CalendarSpec, day: date) -> list[Interval]:
-    if day in spec.holidays:
-        return []
+def _day_intervals(spec: CalendarSpec, day: date) -> tuple[Interval, ...]:
+    cached = spec._days.get(day)
+    if cached is not None:
+        return cached
     out = []
-    for s, e in spec.hours.get(day.weekday(), ()):
-        end_day = day + ONE_DAY if e == MIDNIGHT else day
-        out.append((local_instant(day, s, spec.tz), local_instant(end_day, e, spec.tz)))
-    return out
+    if day not in spec.holidays:
+        for s, e in spec.hours.get(day.weekday(), ()):
+            end_day = day + ONE_DAY if e == MIDNIGHT else day
+            out.append((local_instant(day, s, spec.tz), local_instant(end_day, e, spec.tz)))
+    spec._days[day] = tuple(out)
+    return spec._days[day]
 
 
 def _intervals_from(spec: CalendarSpec, start: datetime, days: int) -> Iterator[Interval]:

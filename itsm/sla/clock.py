@@ -109,24 +109,33 @@ def _until_stop(spans: list[Span], stop: datetime | None) -> list[Span]:
 
 
 def _reach(
-    spec: CalendarSpec, start: datetime, amount: timedelta, spans: list[Span]
-) -> datetime | None:
-    """Instant counted business time from start reaches amount; None if an open pause blocks it."""
-    t, left = start, amount
-    if not left:
-        return t
+    spec: CalendarSpec, start: datetime, amounts: Sequence[timedelta], spans: list[Span]
+) -> list[datetime | None]:
+    """Instants counted business time from start reaches each amount, in one walk.
+
+    None for an amount an open pause holds the clock short of.
+    """
+    pending = sorted({a for a in amounts if a})
+    found = {timedelta(): start}
+    t, used = start, timedelta()
     for lo, hi in spans:
+        if not pending:
+            break
         if hi is not None and hi <= t:
             continue
         if lo > t:
             gap = business_time_between(spec, t, lo)
-            if left <= gap:
-                return add_business_time(spec, t, left)
-            left -= gap
+            while pending and pending[0] - used <= gap:
+                amount = pending.pop(0)
+                found[amount] = add_business_time(spec, t, amount - used)
+            used += gap
         if hi is None:
-            return None
-        t = max(t, hi)
-    return add_business_time(spec, t, left)
+            pending = []
+        else:
+            t = max(t, hi)
+    for amount in pending:
+        found[amount] = add_business_time(spec, t, amount - used)
+    return [found.get(amount) for amount in amounts]
 
 
 def compute_clock(
@@ -149,7 +158,7 @@ def compute_clock(
     elapsed = sum((hi - lo for lo, hi in counted), timedelta())
     paused_total = sum((hi - lo for lo, hi in paused), timedelta())
     is_paused = not stopped and any(lo <= now and (hi is None or now < hi) for lo, hi in spans)
-    due = _reach(spec, started_at, target, spans)
+    [due] = _reach(spec, started_at, [target], spans)
     return ClockState(
         started_at=started_at,
         target=target,
@@ -175,14 +184,15 @@ def due_at(
     stopped_at: datetime | None = None,
 ) -> datetime | None:
     """Instant the target is reached; None while an open pause holds the clock."""
-    return threshold_at(
+    [due] = thresholds_at(
         spec,
         started_at=started_at,
         target=target,
         pauses=pauses,
-        fraction=1.0,
+        fractions=[1.0],
         stopped_at=stopped_at,
     )
+    return due
 
 
 def threshold_at(
@@ -194,12 +204,33 @@ def threshold_at(
     fraction: float,
     stopped_at: datetime | None = None,
 ) -> datetime | None:
-    """Instant elapsed business time reaches fraction * target (e.g. 0.75 for a warning).
+    """Instant elapsed business time reaches fraction * target (e.g. 0.75 for a warning)."""
+    [instant] = thresholds_at(
+        spec,
+        started_at=started_at,
+        target=target,
+        pauses=pauses,
+        fractions=[fraction],
+        stopped_at=stopped_at,
+    )
+    return instant
+
+
+def thresholds_at(
+    spec: CalendarSpec,
+    *,
+    started_at: datetime,
+    target: timedelta,
+    pauses: Sequence[Pause],
+    fractions: Sequence[float],
+    stopped_at: datetime | None = None,
+) -> list[datetime | None]:
+    """:func:`threshold_at` for several fractions of one clock, in one walk.
 
     For a stopped clock only the pauses before ``stopped_at`` count.
     """
-    if target < timedelta() or fraction < 0:
-        raise ValueError("target and fraction must not be negative")
+    if target < timedelta() or any(f < 0 for f in fractions):
+        raise ValueError("target and fractions must not be negative")
     stop = None if stopped_at is None else to_utc(stopped_at)
     spans = _until_stop(_merge_pauses(pauses), stop)
-    return _reach(spec, to_utc(started_at), target * fraction, spans)
+    return _reach(spec, to_utc(started_at), [target * f for f in fractions], spans)

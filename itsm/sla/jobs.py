@@ -27,13 +27,9 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from itsm.audit import record_change
+from itsm.bulk import create_records_with_history, lock_records, save_records_with_history
 from itsm.sla.records import RecordSla, policies_by_pk
-from itsm.writes import (
-    create_records_with_history,
-    lock_record,
-    lock_records,
-    save_records_with_history,
-)
+from itsm.writes import lock_record
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,8 @@ def handle_locked(
     new_events, new_rows, changes, fields = [], [], [], set()
     for record in rows:
         recorded = sla.recorded_events(record)
-        crossed = sla.crossed(record, now=now, recorded=recorded)
+        thresholds = sla.thresholds(record)
+        crossed = sla.crossed(record, now=now, recorded=recorded, thresholds=thresholds)
         for clock, kind, instant in crossed:
             row = event_model(clock=clock, kind=kind, occurred_at=instant)
             setattr(row, record_field, record)
@@ -128,7 +125,7 @@ def handle_locked(
             new_rows.append(row)
             new_events.append(NewEvent(record, clock, kind))
             recorded.add((clock, kind))
-        changed = sla.refresh(record, recorded=recorded)
+        changed = sla.refresh(record, recorded=recorded, thresholds=thresholds)
         if crossed or changed:
             what = ", ".join(f"{kind} {clock}" for clock, kind, _instant in crossed)
             changes.append((record, f"sla: {what or 'reschedule'}"))

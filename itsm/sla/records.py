@@ -25,13 +25,22 @@ from django.utils import timezone
 
 from itsm.models import SlaPolicy
 from itsm.sla.calendar import CalendarSpec
-from itsm.sla.clock import ClockState, Pause, compute_clock, is_past, threshold_at
+from itsm.sla.clock import ClockState, Pause, compute_clock, is_past, thresholds_at
 from itsm.sla.models import THRESHOLDS, SlaClock
 from itsm.sla.spec import calendar_spec
 
 DUE_FIELDS = {clock: f"{clock}_due_at" for clock in SlaClock.values}
 STORED_FIELDS = [*DUE_FIELDS.values(), "sla_next_check_at"]
 POLICY_RELATED = ("targets", "calendar__working_hours", "calendar__holidays")
+
+
+@dataclass(frozen=True)
+class ClockThresholds:
+    """One clock's due time and threshold instants (None: an open pause holds it short)."""
+
+    stopped_at: datetime | None
+    due_at: datetime | None
+    instants: Mapping[str, datetime | None]
 
 
 @dataclass(frozen=True)
@@ -176,80 +185,73 @@ class RecordSla:
             }
         return result
 
-    def crossed(self, record, *, now, recorded) -> list[tuple[str, str, datetime]]:
-        """(clock, kind, instant) for each threshold not in ``recorded`` the record has passed.
-
-        A threshold is passed when the clock ran past the instant it was reached
-        (:func:`itsm.sla.clock.is_past`), up to its stop if it has stopped.
-        """
+    def thresholds(self, record) -> dict[str, ClockThresholds]:
+        """When each clock reaches its due time and each threshold, and when it stopped."""
         targets = self.targets(record)
         if targets is None:
-            return []
+            return {}
         spec = policy_rules(record.sla_policy).spec
         pauses = self.pauses_of(record)
         stops = self.stops_of(record)
         started = getattr(record, self.starts)
-        found = []
+        found = {}
         for clock, target in targets.items():
-            end = stops[clock] or now
-            for kind, fraction in THRESHOLDS.items():
-                if (clock, kind) in recorded:
-                    continue
-                instant = threshold_at(
-                    spec,
-                    started_at=started,
-                    target=target,
-                    pauses=pauses,
-                    fraction=fraction,
-                    stopped_at=stops[clock],
-                )
-                if is_past(instant, end):
-                    found.append((clock, kind, instant))
+            due, *instants = thresholds_at(
+                spec,
+                started_at=started,
+                target=target,
+                pauses=pauses,
+                fractions=[1.0, *THRESHOLDS.values()],
+                stopped_at=stops[clock],
+            )
+            found[clock] = ClockThresholds(
+                stops[clock], due, dict(zip(THRESHOLDS, instants, strict=True))
+            )
         return found
+
+    def crossed(self, record, *, now, recorded, thresholds=None) -> list[tuple[str, str, datetime]]:
+        """(clock, kind, instant) for each threshold not in ``recorded`` the record has passed.
+
+        A threshold is passed when the clock ran past the instant it was reached
+        (:func:`itsm.sla.clock.is_past`), up to its stop if it has stopped.
+        ``thresholds`` saves recomputing what :meth:`thresholds` returned.
+        """
+        thresholds = self.thresholds(record) if thresholds is None else thresholds
+        return [
+            (clock, kind, instant)
+            for clock, clock_thresholds in thresholds.items()
+            for kind, instant in clock_thresholds.instants.items()
+            if (clock, kind) not in recorded
+            and is_past(instant, clock_thresholds.stopped_at or now)
+        ]
 
     # --- the stored fields --------------------------------------------------------------
 
-    def refresh(self, record, *, recorded: set[tuple[str, str]] | None = None) -> list[str]:
+    def refresh(self, record, *, recorded=None, thresholds=None) -> list[str]:
         """Recompute the stored due times and the next check; return the changed field names.
 
         ``recorded`` is the set of (clock, kind) events already on record (read from the
         record when not given); thresholds already recorded are never scheduled again.
+
+        The next check is the earliest threshold not yet recorded: a future one of a
+        running clock, or one a clock already passed (before its stop, or before the open
+        pause that now holds it) that the job has not recorded yet; then the check is in
+        the past and the next run records it, so the events always agree with the
+        clocks. A threshold an open pause holds the clock short of, or one a stopped
+        clock never reached, is never scheduled.
         """
         if recorded is None:
             recorded = self.recorded_events(record)
+        thresholds = self.thresholds(record) if thresholds is None else thresholds
         before = {name: getattr(record, name) for name in STORED_FIELDS}
         for name in STORED_FIELDS:
             setattr(record, name, None)
-        targets = self.targets(record)
-        if targets is not None:
-            self._schedule(record, targets, recorded)
-        return [name for name, value in before.items() if getattr(record, name) != value]
-
-    def _schedule(self, record, targets, recorded) -> None:
-        """Store the due times; the next check is the earliest threshold not yet recorded.
-
-        That is a future threshold of a running clock, or one a clock already passed
-        (before its stop, or before the open pause that now holds it) that the job has
-        not recorded yet: then the check is in the past and the next run records it, so
-        the events always agree with the clocks. A threshold an open pause holds the
-        clock short of, or one a stopped clock never reached, is never scheduled.
-        """
-        spec = policy_rules(record.sla_policy).spec
-        pauses = self.pauses_of(record)
-        stops = self.stops_of(record)
         upcoming = []
-        for clock, target in targets.items():
-            kwargs = {
-                "started_at": getattr(record, self.starts),
-                "target": target,
-                "pauses": pauses,
-                "stopped_at": stops[clock],
-            }
-            setattr(record, DUE_FIELDS[clock], threshold_at(spec, fraction=1.0, **kwargs))
-            for kind, fraction in THRESHOLDS.items():
-                if (clock, kind) in recorded:
-                    continue
-                instant = threshold_at(spec, fraction=fraction, **kwargs)
-                if stops[clock] is None or is_past(instant, stops[clock]):
+        for clock, clock_thresholds in thresholds.items():
+            setattr(record, DUE_FIELDS[clock], clock_thresholds.due_at)
+            stop = clock_thresholds.stopped_at
+            for kind, instant in clock_thresholds.instants.items():
+                if (clock, kind) not in recorded and (stop is None or is_past(instant, stop)):
                     upcoming.append(instant)
         record.sla_next_check_at = min((t for t in upcoming if t), default=None)
+        return [name for name, value in before.items() if getattr(record, name) != value]
