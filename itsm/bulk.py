@@ -28,6 +28,9 @@ from simple_history.utils import (
 
 from itsm.writes import stamp_record
 
+# Rows per statement: PostgreSQL takes at most 65,535 parameters in one statement.
+ROWS_PER_STATEMENT = 1000
+
 HISTORY_COLUMNS = (
     "history_date",
     "history_change_reason",
@@ -64,12 +67,13 @@ def save_records_with_history(
         stamp_record(instance, actor=actor, reason=reason, fields=fields, transition=transition)
         if "updated_at" in fields:
             instance.updated_at = now  # a bulk write applies no auto_now
-    if _connection(model).vendor == "postgresql":
-        _update_from_values(model, instances, sorted(fields))
-    else:
-        model._default_manager.bulk_update(instances, sorted(fields))
-    history = _history_with_history(model, instances, history_type="~", transition=transition)
-    _snapshot_m2m_with_history(model, history)
+    for chunk in _chunks(instances):
+        if _connection(model).vendor == "postgresql":
+            _update_from_values(model, chunk, sorted(fields))
+        else:
+            model._default_manager.bulk_update(chunk, sorted(fields))
+        history = _history_with_history(model, chunk, history_type="~", transition=transition)
+        _snapshot_m2m_with_history(model, history)
 
 
 def create_records_with_history(instances: Sequence[models.Model]) -> list[models.Model]:
@@ -80,9 +84,16 @@ def create_records_with_history(instances: Sequence[models.Model]) -> list[model
     if not instances:
         return []
     model = type(instances[0])
-    created = model._default_manager.bulk_create(list(instances))
-    _history_with_history(model, created, history_type="+", transition="")
+    created = []
+    for chunk in _chunks(instances):
+        created += model._default_manager.bulk_create(chunk)
+        _history_with_history(model, chunk, history_type="+", transition="")
     return created
+
+
+def _chunks(instances: Sequence[models.Model]):
+    for start in range(0, len(instances), ROWS_PER_STATEMENT):
+        yield list(instances[start : start + ROWS_PER_STATEMENT])
 
 
 def _connection(model):

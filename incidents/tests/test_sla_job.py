@@ -15,6 +15,7 @@ from incidents.models import Incident, SlaEvent
 from incidents.sla import INCIDENT_SLA
 from incidents.tasks import incident_sla_check
 from incidents.tests.factories import make_incident
+from itsm import bulk
 from itsm.audit import system_user
 from itsm.sla import jobs
 from itsm.testing.queries import assert_constant_queries
@@ -116,6 +117,19 @@ class TestBatches:
         count = assert_constant_queries(make_rows, run_job, small=3, large=12)
         assert count <= JOB_BUDGET
         assert SlaEvent.objects.count() == 12
+
+    def test_rows_beyond_one_statement_are_written_in_several(self, emma, clock, monkeypatch):
+        monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 2)
+        incidents = [p3(emma) for _ in range(5)]
+        clock.now = WARNING_DUE
+
+        assert incident_sla_check() == 5
+
+        assert SlaEvent.history.count() == SlaEvent.objects.count() == 5
+        for incident in incidents:
+            saved = Incident.objects.get(pk=incident.pk)
+            assert saved.version == incident.version + 1
+            assert saved.history.first().version == saved.version
 
     def test_a_run_is_bounded_and_the_next_run_resumes(self, emma, clock):
         incidents = [p3(emma) for _ in range(5)]
