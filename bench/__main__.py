@@ -121,8 +121,8 @@ def sla_job_with_due_records(people, count: int) -> None:
     from django.utils import timezone
 
     from incidents import services
-    from incidents.tasks import incident_notify
     from incidents.tests.factories import make_incident
+    from itsm.tasks import notify
 
     today = timezone.now().astimezone(UTC).date()
     monday = today - timedelta(days=today.weekday() + 28)
@@ -141,7 +141,7 @@ def sla_job_with_due_records(people, count: int) -> None:
         ("three thresholds each", reported + timedelta(days=14)),
     ]
     for what, now in runs:
-        with mock.patch.object(incident_notify, "delay") as enqueue:
+        with mock.patch.object(notify, "delay") as enqueue:
             connection.queries_log.clear()
             start = time.perf_counter()
             with CaptureQueriesContext(connection) as queries:

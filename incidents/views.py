@@ -34,9 +34,9 @@ from incidents.selectors import (
 from incidents.timeline import build_timeline
 from incidents.workflow import WORKFLOW
 from itsm.attachments import download_response
+from itsm.errors import Refused
 from itsm.markup import render_markdown
 from itsm.roles import is_agent
-from itsm.workflow import TransitionNotAllowed
 
 PAGE_SIZE = 25
 # One-click staff buttons; the others need input and get their own small form.
@@ -65,7 +65,7 @@ def _call_service(form, call) -> int | None:
     except ValidationError as error:
         _add_errors(form, error)
         return 400
-    except TransitionNotAllowed as refused:
+    except Refused as refused:
         form.add_error(None, refused.message)
         return refused.status
     return None
@@ -191,7 +191,7 @@ def incident_transition(request, pk, name):
             expected_version=form.cleaned_data["version"],
             **form.params(),
         )
-    except TransitionNotAllowed as refused:
+    except Refused as refused:
         if refused.field in form.fields:
             form.add_error(refused.field, refused.message)
             messages.error(request, "Please correct the errors below.")

@@ -22,14 +22,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from itsm.workflow import TransitionNotAllowed
+from itsm.errors import Refused, TransitionNotAllowed
 
-REFUSALS = (TransitionNotAllowed, ValidationError)
+REFUSALS = (Refused, ValidationError)
 
 
 def refusal_errors(exc) -> dict[str | None, list[str]]:
     """A service refusal as {field or None: [messages]}."""
-    if isinstance(exc, TransitionNotAllowed):
+    if isinstance(exc, Refused):
         return {exc.field: [exc.message]}
     if hasattr(exc, "error_dict"):
         return {

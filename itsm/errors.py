@@ -24,7 +24,7 @@ CODES: dict[str, ErrorCode] = {
         CONFLICT, "This record was changed by someone else; reload it and try again."
     ),
     "not_permitted": ErrorCode(FORBIDDEN, "You may not do this."),
-    "record_closed": ErrorCode(CONFLICT, "{number} is {status}."),
+    "record_closed": ErrorCode(CONFLICT, "{number} is {state}."),
     "internal_notes_staff_only": ErrorCode(FORBIDDEN, "Only IT staff can write work notes."),
     "invalid_input": ErrorCode(BAD_INPUT, "The input is not valid."),
     "reason_required": ErrorCode(BAD_INPUT, "A reason is required to {action}."),

@@ -5,7 +5,6 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from incidents import notifications
 from incidents.choices import Status
 from incidents.models import Incident
 from incidents.services.transitions import incident_transition
@@ -23,14 +22,13 @@ ESCALATE_ON_BREACH = frozenset({Priority.P1, Priority.P2})
 def incident_sla_check_due(*, now=None, limit: int | None = None) -> jobs.JobRun:
     """The SLA job over every incident due by ``now`` (the per-minute task runs it).
 
-    Each crossed threshold is recorded once and notified after commit; a resolution
+    Each threshold passed is recorded once and notified after commit; a resolution
     breach on a P1/P2 escalates to the group manager.
     """
     return jobs.record_due(
         INCIDENT_SLA,
         now=now or timezone.now(),
         actor=system_user(),
-        notify=_notify,
         after_commit=_escalate_breaches,
         limit=limit,
     )
@@ -46,14 +44,9 @@ def incident_sla_record_due(*, incident_id, now=None) -> list[tuple[str, str]]:
         incident_id,
         now=now or timezone.now(),
         actor=system_user(),
-        notify=_notify,
         after_commit=_escalate_breaches,
     )
     return [(event.clock, event.kind) for event in events]
-
-
-def _notify(incident, clock: str, kind: str) -> None:
-    notifications.on_commit(incident, f"sla_{kind}", clock=clock)
 
 
 def _escalate_breaches(events: list[jobs.NewEvent]) -> None:

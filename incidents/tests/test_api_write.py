@@ -117,7 +117,7 @@ def test_patch_on_a_closed_incident_is_a_conflict(api_as, emma, ravi, sam):
     )
 
     assert response.status_code == 409
-    assert response.json()["code"] == "incident_closed"
+    assert response.json()["code"] == "record_closed"
 
 
 @pytest.mark.parametrize("method", ["put", "delete"])

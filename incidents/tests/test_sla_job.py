@@ -35,9 +35,7 @@ def p3(reporter):
 
 
 def run(now, **kwargs):
-    return jobs.record_due(
-        INCIDENT_SLA, now=now, actor=system_user(), notify=lambda *args: None, **kwargs
-    )
+    return jobs.record_due(INCIDENT_SLA, now=now, actor=system_user(), **kwargs)
 
 
 @pytest.mark.django_db

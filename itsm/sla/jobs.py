@@ -12,10 +12,10 @@ taken next run.
 
 Per record the rules are the single-record ones: a threshold is recorded when the clock
 ran past it (:func:`itsm.sla.clock.is_past`), at the instant it was reached, never twice;
-the record is saved with a version bump and a history row naming the system actor; the
-record type's ``notify`` hook runs for each new event inside the transaction (it defers
-its message to after commit) and ``after_commit`` runs once the batch has committed
-(incidents escalate P1/P2 resolution breaches there).
+the record is saved with a version bump and a history row naming the system actor; each
+new event is notified (``sla_warning`` or ``sla_breach`` through the record type's
+notifier, queued after commit), and the record type's ``after_commit`` hook runs once the
+batch has committed (incidents escalate P1/P2 resolution breaches there).
 """
 
 from collections.abc import Callable, Iterable
@@ -28,6 +28,7 @@ from django.db.models import Q
 
 from itsm.audit import record_change
 from itsm.bulk import create_records_with_history, lock_records, save_records_with_history
+from itsm.notifications import notify_on_commit
 from itsm.sla.records import RecordSla, policies_by_pk
 from itsm.writes import lock_record
 
@@ -39,7 +40,6 @@ class NewEvent:
     kind: str
 
 
-Notify = Callable[[models.Model, str, str], None]
 AfterCommit = Callable[[list[NewEvent]], None]
 
 
@@ -56,7 +56,6 @@ def record_due(
     *,
     now: datetime,
     actor,
-    notify: Notify,
     after_commit: AfterCommit | None = None,
     limit: int | None = None,
     batch_size: int | None = None,
@@ -79,7 +78,7 @@ def record_due(
             after = Q(sla_next_check_at__gt=last.sla_next_check_at) | Q(
                 sla_next_check_at=last.sla_next_check_at, pk__gt=last.pk
             )
-            events = handle_locked(sla, rows, now=now, actor=actor, notify=notify)
+            events = handle_locked(sla, rows, now=now, actor=actor)
         run.handled += len(rows)
         run.events += events
         if after_commit is not None and events:
@@ -95,20 +94,19 @@ def record_one(
     *,
     now: datetime,
     actor,
-    notify: Notify,
     after_commit: AfterCommit | None = None,
 ) -> list[NewEvent]:
     """The job for one record, due or not (waits for its lock instead of skipping it)."""
     with transaction.atomic():
         record = lock_record(sla.model, pk)
-        events = handle_locked(sla, [record], now=now, actor=actor, notify=notify)
+        events = handle_locked(sla, [record], now=now, actor=actor)
     if after_commit is not None and events:
         after_commit(events)
     return events
 
 
 def handle_locked(
-    sla: RecordSla, rows: list[models.Model], *, now: datetime, actor, notify: Notify
+    sla: RecordSla, rows: list[models.Model], *, now: datetime, actor
 ) -> list[NewEvent]:
     """Record the thresholds the locked ``rows`` have passed and reschedule them."""
     _load(sla, rows)
@@ -133,7 +131,7 @@ def handle_locked(
     create_records_with_history(new_rows)
     save_records_with_history(changes, actor=actor, fields=fields)
     for event in new_events:
-        notify(event.record, event.clock, event.kind)
+        notify_on_commit(event.record, f"sla_{event.kind}", clock=event.clock)
     return new_events
 
 
