@@ -10,7 +10,7 @@ import pytest
 from incidents import services
 from incidents.sla import INCIDENT_SLA
 from incidents.tests.factories import make_incident, network_team
-from incidents.tests.helpers_admin import CHANGELIST
+from incidents.tests.helpers_admin import CHANGELIST, change_url
 from itsm.sla.admin import sla_summary
 
 pytestmark = pytest.mark.django_db
@@ -67,5 +67,11 @@ def test_a_clock_stopped_at_its_due_time_is_met_and_after_it_missed(
 
     assert sla_summary(INCIDENT_SLA, resolved, clock.now) == summary
     assert INCIDENT_SLA.explain(resolved)["resolution"]["breached"] is breached
-    html = staff(sam).get(CHANGELIST).content.decode()
+    client = staff(sam)
+    html = client.get(CHANGELIST).content.decode()
     assert f'<span class="sla-{summary[0]}">{summary[1]}</span>' in html
+    page = client.get(change_url(resolved)).content.decode()
+    row = page[page.index('<th scope="row">Resolution</th>') :]
+    explained = row[: row.index("</tr>")]
+    assert ('<span class="sla-breached">breached</span>' in explained) is breached
+    assert ("met (stopped" in explained) is not breached

@@ -17,9 +17,9 @@ from incidents.tasks import incident_sla_check
 from incidents.tests.factories import make_incident
 from itsm import bulk
 from itsm.audit import system_user
+from itsm.errors import Refused
 from itsm.sla import jobs
 from itsm.testing.queries import assert_constant_queries
-from itsm.workflow import TransitionNotAllowed
 
 UTC = dt.UTC
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -86,7 +86,7 @@ class TestSave:
         clock.now = WARNING_DUE
         incident_sla_check()
 
-        with pytest.raises(TransitionNotAllowed) as refused:
+        with pytest.raises(Refused) as refused:
             services.incident_update(
                 incident_id=incident.pk,
                 actor=sam,
