@@ -29,7 +29,7 @@ def incident_sla_check_due(*, now=None, limit: int | None = None) -> jobs.JobRun
         INCIDENT_SLA,
         now=now or timezone.now(),
         actor=system_user(),
-        after_commit=_escalate_breaches,
+        after_batch=_escalate_breaches,
         limit=limit,
     )
 
@@ -44,7 +44,7 @@ def incident_sla_record_due(*, incident_id, now=None) -> list[tuple[str, str]]:
         incident_id,
         now=now or timezone.now(),
         actor=system_user(),
-        after_commit=_escalate_breaches,
+        after_batch=_escalate_breaches,
     )
     return [(event.clock, event.kind) for event in events]
 
@@ -53,7 +53,9 @@ def _escalate_breaches(events: list[jobs.NewEvent]) -> None:
     for event in events:
         incident = event.record
         breach = (event.clock, event.kind) == (SlaClock.RESOLUTION, SlaEventKind.BREACH)
-        if breach and incident.priority in ESCALATE_ON_BREACH:
+        # Only an open incident is escalated; a breach recorded after it was resolved is
+        # only notified.
+        if breach and incident.is_open and incident.priority in ESCALATE_ON_BREACH:
             _escalate_on_breach(incident)
 
 

@@ -14,7 +14,7 @@ from incidents import services
 from incidents.models import Incident, SlaEvent
 from incidents.sla import INCIDENT_SLA
 from incidents.tasks import incident_sla_check
-from incidents.tests.factories import make_incident
+from incidents.tests.factories import make_incident, network_team
 from itsm import bulk
 from itsm.audit import system_user
 from itsm.errors import Refused
@@ -198,3 +198,26 @@ def test_a_row_someone_is_editing_is_skipped_and_taken_next_run(people, clock):
 
     assert [event.record.pk for event in first.events] == [free.pk]
     assert [event.record.pk for event in second.events] == [busy.pk]
+
+
+@pytest.mark.django_db
+def test_a_breach_recorded_after_the_resolution_is_not_escalated(emma, ravi, sam, clock, caplog):
+    incident = make_incident(reporter=emma, impact="high", urgency="high")  # P1: 4 h
+    services.incident_transition(
+        incident_id=incident.pk, name="assign", actor=sam, group=network_team(), assignee=ravi
+    )
+    clock.now = MONDAY + dt.timedelta(hours=5)  # the job was down past the 13:00 due time
+    services.incident_transition(
+        incident_id=incident.pk,
+        name="resolve",
+        actor=ravi,
+        resolution_code="workaround",
+        resolution_notes="Restarted.",
+    )
+
+    incident_sla_check()
+
+    breach = SlaEvent.objects.get(clock="resolution", kind="breach")
+    assert breach.occurred_at == MONDAY + dt.timedelta(hours=4)
+    assert not Incident.history.filter(history_transition="escalate_to_manager").exists()
+    assert "escalation skipped" not in caplog.text

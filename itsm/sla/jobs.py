@@ -14,8 +14,9 @@ Per record the rules are the single-record ones: a threshold is recorded when th
 ran past it (:func:`itsm.sla.clock.is_past`), at the instant it was reached, never twice;
 the record is saved with a version bump and a history row naming the system actor; each
 new event is notified (``sla_warning`` or ``sla_breach`` through the record type's
-notifier, queued after commit), and the record type's ``after_commit`` hook runs once the
-batch has committed (incidents escalate P1/P2 resolution breaches there).
+notifier, queued after commit), and the record type's ``after_batch`` hook runs once the
+batch's transaction has ended (incidents escalate P1/P2 resolution breaches there, each
+escalation a transition of its own).
 """
 
 from collections.abc import Callable, Iterable
@@ -40,7 +41,7 @@ class NewEvent:
     kind: str
 
 
-AfterCommit = Callable[[list[NewEvent]], None]
+AfterBatch = Callable[[list[NewEvent]], None]
 
 
 @dataclass
@@ -56,7 +57,7 @@ def record_due(
     *,
     now: datetime,
     actor,
-    after_commit: AfterCommit | None = None,
+    after_batch: AfterBatch | None = None,
     limit: int | None = None,
     batch_size: int | None = None,
 ) -> JobRun:
@@ -81,8 +82,8 @@ def record_due(
             events = handle_locked(sla, rows, now=now, actor=actor)
         run.handled += len(rows)
         run.events += events
-        if after_commit is not None and events:
-            after_commit(events)
+        if after_batch is not None and events:
+            after_batch(events)
         if len(rows) < size:
             break
     return run
@@ -94,14 +95,14 @@ def record_one(
     *,
     now: datetime,
     actor,
-    after_commit: AfterCommit | None = None,
+    after_batch: AfterBatch | None = None,
 ) -> list[NewEvent]:
     """The job for one record, due or not (waits for its lock instead of skipping it)."""
     with transaction.atomic():
         record = lock_record(sla.model, pk)
         events = handle_locked(sla, [record], now=now, actor=actor)
-    if after_commit is not None and events:
-        after_commit(events)
+    if after_batch is not None and events:
+        after_batch(events)
     return events
 
 
