@@ -72,7 +72,7 @@ def save_records_with_history(
             _update_from_values(model, chunk, sorted(fields))
         else:
             model._default_manager.bulk_update(chunk, sorted(fields))
-        history = _history_with_history(model, chunk, history_type="~", transition=transition)
+        history = _write_history(model, chunk, history_type="~", transition=transition)
         _snapshot_m2m_with_history(model, history)
 
 
@@ -87,7 +87,7 @@ def create_records_with_history(instances: Sequence[models.Model]) -> list[model
     created = []
     for chunk in _chunks(instances):
         created += model._default_manager.bulk_create(chunk)
-        _history_with_history(model, chunk, history_type="+", transition="")
+        _write_history(model, chunk, history_type="+", transition="")
     return created
 
 
@@ -129,7 +129,19 @@ def _update_from_values(model: type[models.Model], instances, fields: list[str])
         cursor.execute(sql, params)
 
 
-def _history_with_history(model, instances, *, history_type: str, transition: str) -> dict:
+def history_is_copyable(model: type[models.Model]) -> bool:
+    """Whether the copy knows every column of the model's history table.
+
+    True for every history made by :func:`itsm.audit.audit_history`; any other gets
+    simple-history's own bulk path.
+    """
+    history_model = get_history_model_for_model(model)
+    every = {f.name for f in history_model._meta.concrete_fields}
+    tracked = {f.name for f in history_model.tracked_fields}
+    return every == tracked | {history_model._meta.pk.name, *HISTORY_COLUMNS}
+
+
+def _write_history(model, instances, *, history_type: str, transition: str) -> dict:
     """One history row per instance, copied from its row as stored; {record pk: history pk}.
 
     Each instance carries its actor and reason (:func:`itsm.audit.record_change`).
@@ -137,10 +149,7 @@ def _history_with_history(model, instances, *, history_type: str, transition: st
     connection = _connection(model)
     history_model = get_history_model_for_model(model)
     tracked = history_model.tracked_fields
-    covered = {f.attname for f in tracked} | {history_model._meta.pk.attname}
-    covered |= {history_model._meta.get_field(name).attname for name in HISTORY_COLUMNS}
-    every = {f.attname for f in history_model._meta.concrete_fields}
-    if connection.vendor != "postgresql" or every != covered:
+    if connection.vendor != "postgresql" or not history_is_copyable(model):
         rows = get_history_manager_for_model(model).bulk_history_create(
             instances,
             update=history_type == "~",
