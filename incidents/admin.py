@@ -5,8 +5,6 @@ new incidents through ``incident_create``, status changes (buttons and bulk acti
 through ``incident_transition``, comments through ``incident_comment_add``.
 """
 
-from datetime import timedelta
-
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -15,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from incidents import services, sla
+from incidents import services
 from incidents.admin_forms import (
     ADD_FIELDSETS,
     CHANGE_FIELDSETS,
@@ -31,6 +29,7 @@ from incidents.admin_forms import (
 from incidents.choices import OPEN_STATUSES, Status
 from incidents.models import Incident, IncidentAttachment, IncidentComment, SlaEvent, SlaPause
 from incidents.selectors import DETAIL_RELATED, incident_list_visible_to, sees_all_incidents
+from incidents.sla import INCIDENT_SLA
 from incidents.workflow import WORKFLOW
 from itsm.admin_mixins import (
     Operation,
@@ -45,40 +44,17 @@ from itsm.admin_mixins import (
 )
 from itsm.models import Team
 from itsm.roles import is_agent
+from itsm.sla.admin import (
+    SlaAdminMixin,
+    SlaEventInlineBase,
+    SlaFilter,
+    SlaPauseInlineBase,
+    short_duration,
+)
 from itsm.workflow import TransitionNotAllowed
 
 FINISHED = (Status.CLOSED, Status.CANCELLED)
-SOON = timedelta(hours=1)
 CHILDREN_SHOWN = 50
-
-
-def short_duration(delta: timedelta) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m" if minutes else "<1m"
-
-
-def sla_summary(incident, now) -> tuple[str, str]:
-    """(state, text) of the resolution clock from the row's stored fields only."""
-    due = incident.resolution_due_at
-    if incident.status in OPEN_STATUSES:
-        if due is None:
-            if incident.status == Status.ON_HOLD:
-                return "paused", "paused"
-            return "none", "no SLA"
-        if due <= now:
-            return "breached", f"breached {short_duration(now - due)} ago"
-        return ("soon" if due - now <= SOON else "ok"), f"{short_duration(due - now)} left"
-    if due is None or incident.resolved_at is None:
-        return "none", "-"
-    if incident.resolved_at <= due:
-        return "ok", "met"
-    return "breached", f"missed by {short_duration(incident.resolved_at - due)}"
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -99,27 +75,6 @@ class QueueFilter(admin.SimpleListFilter):
             return queryset.filter(assignment_group__in=Team.objects.filter(members=request.user))
         if self.value() == "unassigned":
             return queryset.filter(assignee__isnull=True, status__in=OPEN_STATUSES)
-        return queryset
-
-
-class SlaFilter(admin.SimpleListFilter):
-    """SLA state from the stored, indexed due time (never computed per row)."""
-
-    title = "resolution SLA"
-    parameter_name = "sla"
-
-    def lookups(self, request, model_admin):
-        return [("soon", "Breaching within 1 hour"), ("breached", "Breached"), ("paused", "Paused")]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        open_ = queryset.filter(status__in=OPEN_STATUSES)
-        if self.value() == "soon":
-            return open_.filter(resolution_due_at__gt=now, resolution_due_at__lte=now + SOON)
-        if self.value() == "breached":
-            return open_.filter(resolution_due_at__lte=now)
-        if self.value() == "paused":
-            return open_.filter(status=Status.ON_HOLD, resolution_due_at__isnull=True)
         return queryset
 
 
@@ -175,23 +130,24 @@ def attachment_link(attachment):
     return format_html('<a href="{}">{}</a>', url, attachment.original_name)
 
 
-class SlaPauseInline(ReadOnlyInline):
+class SlaPauseInline(SlaPauseInlineBase):
     model = SlaPause
-    fields = ["reason", "started_at", "ended_at"]
-    readonly_fields = fields
 
 
-class SlaEventInline(ReadOnlyInline):
+class SlaEventInline(SlaEventInlineBase):
     model = SlaEvent
-    fields = ["clock", "kind", "occurred_at", "recorded_at"]
-    readonly_fields = fields
 
 
 @admin.register(Incident)
 class IncidentAdmin(
-    PeopleAutocompleteMixin, WorkflowAdminMixin, ServiceFormAdminMixin, ReadOnlyHistoryMixin
+    SlaAdminMixin,
+    PeopleAutocompleteMixin,
+    WorkflowAdminMixin,
+    ServiceFormAdminMixin,
+    ReadOnlyHistoryMixin,
 ):
     form = IncidentAdminForm
+    sla = INCIDENT_SLA
     workflow = WORKFLOW
     transition_forms = {
         "assign": AssignForm,
@@ -317,11 +273,6 @@ class IncidentAdmin(
     def group(self, obj):
         return obj.assignment_group
 
-    @admin.display(description="SLA", ordering="resolution_due_at")
-    def sla_left(self, obj):
-        state, text = sla_summary(obj, timezone.now())
-        return format_html('<span class="sla-{}">{}</span>', state, text)
-
     @admin.display(description="Age", ordering="created_at")
     def age(self, obj):
         return short_duration(timezone.now() - obj.created_at)
@@ -332,10 +283,6 @@ class IncidentAdmin(
     def children_list(self, obj):
         context = {"records": obj.visible_children, "opts": Incident._meta}
         return render_to_string("admin/itsm/linked_records.html", context)
-
-    @admin.display(description="How the SLA was counted")
-    def sla_explanation(self, obj):
-        return render_to_string("admin/itsm/sla_explanation.html", {"clocks": sla.explain(obj)})
 
     @admin.display(description="Version")
     def record_version(self, obj):
