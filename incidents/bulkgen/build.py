@@ -34,13 +34,16 @@ TICK = timedelta(minutes=1)  # the SLA job runs every minute (CELERY_BEAT_SCHEDU
 
 
 class Ids:
-    """The next free primary key of each table, handed out in order."""
+    """The next free primary key of each table, handed out in order, up to ``ends``."""
 
-    def __init__(self, starts: dict):
+    def __init__(self, starts: dict, ends: dict | None = None):
         self._next = dict(starts)
+        self._ends = ends or {}
 
     def take(self, model) -> int:
         value = self._next[model]
+        if value >= self._ends.get(model, value + 1):
+            raise OverflowError(f"No ids left for {model.__name__} in this batch's range.")
         self._next[model] = value + 1
         return value
 

@@ -27,15 +27,44 @@ def next_ids() -> dict:
     }
 
 
-def allocate_numbers(prefix: str, count: int):
-    """``count`` consecutive record numbers, taken as ``allocate_number`` takes one."""
+def reserve_numbers(prefix: str, count: int) -> int:
+    """Take ``count`` consecutive record numbers as ``allocate_number`` takes one; the first."""
     with transaction.atomic():
         sequence, _ = NumberSequence.objects.get_or_create(prefix=prefix)
         sequence = NumberSequence.objects.select_for_update().get(pk=sequence.pk)
         first = sequence.last_value + 1
         sequence.last_value += count
         sequence.save(update_fields=["last_value"])
-    return (f"{prefix}{value:0{WIDTH}d}" for value in range(first, first + count))
+    return first
+
+
+def numbers(prefix: str, first: int):
+    """Record numbers from ``first`` on (taken with :func:`reserve_numbers`)."""
+    value = first
+    while True:
+        yield f"{prefix}{value:0{WIDTH}d}"
+        value += 1
+
+
+def strides() -> dict:
+    """The most rows of each table one incident can need, so batches written in parallel
+    get id ranges that cannot overlap (unused ids are left as gaps)."""
+    from incidents.bulkgen.build import WATCHER_HISTORY
+
+    rows = {Incident: 1, WATCHERS: 2, SlaPause: 3, SlaEvent: 4, IncidentComment: 4}
+    for model in (SlaPause, SlaEvent, IncidentComment):
+        rows[model.history.model] = 2 * rows[model]
+    rows[Incident.history.model] = rows[WATCHER_HISTORY] = 60
+    return rows
+
+
+def batch_ids(bases: dict, index: int, size: int):
+    """The id range of batch ``index`` of ``size`` incidents in every table."""
+    from incidents.bulkgen.build import Ids
+
+    widths = {model: stride * size for model, stride in strides().items()}
+    starts = {model: bases[model] + index * width for model, width in widths.items()}
+    return Ids(starts, {model: starts[model] + widths[model] for model in starts})
 
 
 def write_rows(model, rows: list[dict]) -> None:
@@ -65,11 +94,12 @@ def write_rows(model, rows: list[dict]) -> None:
         )
 
 
-def write_all(rows_by_model: dict) -> None:
-    """Store the rows; the tables' id sequences then continue after them."""
+def write_all(rows_by_model: dict, *, reset: bool = True) -> None:
+    """Store the rows; with ``reset`` the tables' id sequences then continue after them."""
     for model in tables():
         write_rows(model, rows_by_model.get(model, []))
-    reset_sequences()
+    if reset:
+        reset_sequences()
 
 
 def reset_sequences() -> None:

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=400)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch", type=int, default=5000, help="Incidents per transaction.")
+        parser.add_argument("--workers", type=int, default=1, help="Processes building batches.")
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (production settings)."
         )
@@ -25,8 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("DEBUG is off: this looks like production. Use --force if not.")
-        if options["incidents"] < 1 or options["batch"] < 1:
-            raise CommandError("--incidents and --batch must be positive.")
+        if min(options["incidents"], options["batch"], options["workers"]) < 1:
+            raise CommandError("--incidents, --batch and --workers must be positive.")
 
         def progress(done, rows, seconds):
             self.stdout.write(f"{done} incidents, {rows} rows, {seconds:.0f} s")
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             people=options["people"],
             seed=options["seed"],
             batch=options["batch"],
+            workers=options["workers"],
             progress=progress,
         )
         self.stdout.write(
