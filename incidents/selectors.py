@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from incidents.choices import OPEN_STATUSES, Status
-from incidents.models import Incident, IncidentAttachment, IncidentComment
+from incidents.models import LIST_ORDER, Incident, IncidentAttachment, IncidentComment
 from itsm.choices import Tier
 from itsm.models import Category, Service, Team
 from itsm.roles import role_allows, sees_restricted_records
@@ -45,8 +45,26 @@ def _scope(user) -> Q:
     but the restricted ones they have no part in (``_staff_scope``)."""
     if sees_all_incidents(user):
         return _staff_scope(user)
-    watched = Incident.watchers.through.objects.filter(user_id=user.pk).values("incident_id")
-    return Q(reporter_id=user.pk) | Q(affected_user_id=user.pk) | Q(pk__in=watched)
+    return Q(pk__in=_involving(user))
+
+
+def _involving(user) -> QuerySet:
+    """The ids of the incidents ``user`` reported, is affected by or watches.
+
+    One UNION of three index lookups. Written as ``reporter = X OR affected_user = X OR
+    id IN (watchers)`` the subquery inside the OR kept PostgreSQL from using any index:
+    the count and every page read the whole table.
+    """
+    incidents = Incident.objects.order_by()
+    watched = Incident.watchers.through.objects.filter(user_id=user.pk).order_by()
+    return (
+        incidents.filter(reporter_id=user.pk)
+        .values("pk")
+        .union(
+            incidents.filter(affected_user_id=user.pk).values("pk"),
+            watched.values("incident_id"),
+        )
+    )
 
 
 def _staff_scope(user) -> Q:
@@ -147,6 +165,6 @@ def incident_open_for_user(*, user, limit: int = 10) -> list[Incident]:
     mine = Q(reporter_id=user.pk) | Q(affected_user_id=user.pk)
     return list(
         Incident.objects.filter(mine, status__in=[*OPEN_STATUSES, Status.RESOLVED])
-        .select_related(*LIST_RELATED)
-        .order_by("-created_at")[:limit]
+        .only("number", "title", "status", "created_at")
+        .order_by(*LIST_ORDER)[:limit]
     )

@@ -27,13 +27,22 @@ from incidents.selectors import (
     incident_list_visible_to,
     sees_all_incidents,
 )
+from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
 from itsm.api.viewsets import ScopedViewSet
 from itsm.roles import is_agent
 
-# Joined: every row has these. Prefetched: mostly empty, and each extra join makes
-# PostgreSQL's planner slower (past a dozen joins it spent more time planning than running).
-STAFF_LIST_RELATED = ("sla_policy",)
+# At most four joins per list query: each join multiplies the plans PostgreSQL weighs
+# against the incident table's indexes (on 12,000 rows: 1 ms of planning with four
+# joins, 90 ms with six, 300 ms with nine, for 0.5 ms of execution). The rest is
+# prefetched: one small query per relation, by primary key.
+EMPLOYEE_LIST_JOINED = ("assignment_group", "category", "subcategory", "service")
+STAFF_LIST_JOINED = ("reporter", "affected_user", "assignee", "assignment_group")
 STAFF_LIST_PREFETCHED = (
+    "category",
+    "subcategory",
+    "service",
+    "configuration_item",
+    "sla_policy",
     "parent",
     "duplicate_of",
     "resolved_by",
@@ -85,6 +94,7 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
     selector = incident_list_visible_to
     filterset_class = IncidentFilter
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    pagination_class = KeysetPagination
     ordering = ("-created_at",)
     lookup_value_regex = "[0-9]+"
 
@@ -108,13 +118,13 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
         return [m for m in super().allowed_methods if m not in ("PUT", "DELETE")]
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.staff:
-            watchers = get_user_model().objects.only("pk")
-            queryset = queryset.select_related(*STAFF_LIST_RELATED).prefetch_related(
-                *STAFF_LIST_PREFETCHED, Prefetch("watchers", queryset=watchers)
-            )
-        return queryset
+        queryset = super().get_queryset().select_related(None)
+        if not self.staff:
+            return queryset.select_related(*EMPLOYEE_LIST_JOINED)
+        watchers = get_user_model().objects.only("pk")
+        return queryset.select_related(*STAFF_LIST_JOINED).prefetch_related(
+            *STAFF_LIST_PREFETCHED, Prefetch("watchers", queryset=watchers)
+        )
 
     def get_object(self):
         incident = incident_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
@@ -331,7 +341,12 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
         responses={201: s.CommentSerializer, **ERRORS},
         description="Add a comment; internal work notes are for IT staff only (403).",
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filter_backends=[],
+        pagination_class=CappedPageNumberPagination,
+    )
     def comments(self, request, pk=None):
         incident = self.get_object()
         if request.method == "POST":
@@ -350,7 +365,12 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
         description="The audit trail, oldest first: each row with the fields it changed. "
         "Employees see changes to the fields they can read only.",
     )
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=CappedPageNumberPagination,
+    )
     def history(self, request, pk=None):
         incident = self.get_object()
         rows = history_rows(incident)

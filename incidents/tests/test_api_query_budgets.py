@@ -12,9 +12,10 @@ from itsm.testing.queries import assert_constant_queries
 pytestmark = pytest.mark.django_db
 
 
-# Pinned per-request budgets (session, user, roles, count, page, prefetch...); the
-# constant-count check catches N+1, the budget catches a constant but wasteful pattern.
-LIST_BUDGET = 6
+# Pinned per-request budgets; the constant-count check catches N+1, the budget catches a
+# constant but wasteful pattern. The list: session, user, roles, the page; for staff also
+# one prefetch per relation that is not joined (here category, SLA policy, watchers).
+LIST_BUDGET = {"emma": 4, "sam": 7}
 COMMENTS_BUDGET = 6
 HISTORY_BUDGET = 7
 
@@ -54,7 +55,7 @@ def test_incident_list_query_count_is_constant(request, persona, emma, ravi, sam
 
     count = assert_constant_queries(_incidents_for(emma, ravi, sam, network_category), list_all)
 
-    assert count <= LIST_BUDGET
+    assert count <= LIST_BUDGET[persona]
     assert Incident.objects.count() == 30
 
 

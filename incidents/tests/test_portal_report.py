@@ -184,18 +184,30 @@ def test_staff_list_everything_and_filter_by_status(as_user, emma, eli, sam, rav
     assert fresh.number not in only_resolved
 
 
-def test_list_pages_by_25(as_user, emma):
-    for _ in range(26):
-        make_incident(reporter=emma)
+def test_list_pages_by_25_newest_first_with_older_and_newer_links(as_user, emma):
+    made = [make_incident(reporter=emma) for _ in range(26)]
     client = as_user(emma)
 
     first = client.get(LIST)
-    second = client.get(LIST, {"page": 2})
+    older = first.context["page"].next_cursor
+    second = client.get(LIST, {"cursor": older})
+    back = client.get(LIST, {"cursor": second.context["page"].previous_cursor})
 
-    assert len(first.context["page"].object_list) == 25
-    assert len(second.context["page"].object_list) == 1
-    assert "Page 1 of 2" in page_text(first)
-    assert 'href="?page=2"' in page_text(first)
+    assert [i.number for i in first.context["page"].rows] == [i.number for i in made[:0:-1]]
+    assert [i.number for i in second.context["page"].rows] == [made[0].number]
+    assert [i.number for i in back.context["page"].rows] == [i.number for i in made[:0:-1]]
+    assert f'href="?cursor={older}"' in page_text(first)
+    assert "Newer" not in page_text(first) and "Newer" in page_text(second)
+    assert second.context["page"].next_cursor is None
+
+
+def test_list_with_a_broken_cursor_shows_the_first_page(as_user, emma):
+    mine = make_incident(reporter=emma)
+
+    response = as_user(emma).get(LIST, {"cursor": "not-a-cursor"})
+
+    assert response.status_code == 200
+    assert [i.number for i in response.context["page"].rows] == [mine.number]
 
 
 @pytest.mark.parametrize("viewer", ["emma", "sam"])
