@@ -17,6 +17,7 @@ from incidents.choices import (
 from itsm.audit import audit_history
 from itsm.choices import Level, Priority, Tier
 from itsm.records import AttachmentBase, CommentBase
+from itsm.validators import validate_single_line
 
 User = settings.AUTH_USER_MODEL
 
@@ -29,7 +30,7 @@ class Incident(models.Model):
     """
 
     number = models.CharField(max_length=16, unique=True, editable=False)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
     reporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reported_incidents")
     affected_user = models.ForeignKey(

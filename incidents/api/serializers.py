@@ -18,6 +18,7 @@ from incidents.models import Incident, IncidentComment
 from incidents.selectors import incident_list_visible_to
 from itsm.choices import Level, Priority, RecordKind
 from itsm.models import Category, ConfigurationItem, Service
+from itsm.validators import validate_single_line
 
 MAX_ID = 2**63 - 1
 
@@ -220,7 +221,7 @@ def _id_field(queryset, **kwargs):
 class IncidentFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
     """The fields employees and staff both write; related rows must be active and visible."""
 
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[validate_single_line])
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     category = _id_field(
         Category.objects.filter(kind=RecordKind.INCIDENT, is_active=True, parent__isnull=True)
@@ -291,7 +292,7 @@ class VersionedSerializer(serializers.Serializer):
 
 
 class EmployeeIncidentUpdateSerializer(StrictFieldsMixin, VersionedSerializer):
-    title = serializers.CharField(max_length=200, required=False)
+    title = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 
