@@ -64,6 +64,7 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "itsm.portal.errors.bad_request"
 handler403 = "itsm.portal.errors.permission_denied"
 handler404 = "itsm.portal.errors.page_not_found"
 handler500 = "itsm.portal.errors.server_error"

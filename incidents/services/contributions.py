@@ -9,7 +9,7 @@ from incidents.choices import (
 )
 from incidents.models import Incident, IncidentAttachment, IncidentComment
 from incidents.services.records import lock_incident
-from itsm.attachments import validate_upload
+from itsm.attachments import check_storage_quota, validate_upload
 from itsm.audit import record_change
 from itsm.roles import is_agent
 from itsm.workflow import TransitionNotAllowed
@@ -62,6 +62,9 @@ def incident_attachment_add(*, incident_id, actor, upload) -> IncidentAttachment
     with transaction.atomic():
         incident = lock_incident(incident_id, None)
         _check_can_contribute(incident)
+        check_storage_quota(
+            record_attachments=incident.attachments.all(), user=actor, size=upload.size
+        )
         attachment = IncidentAttachment(
             incident=incident,
             file=upload,

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "itsm.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the body or looks a value up in the database.
+    "itsm.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,7 +175,15 @@ ATTACHMENT_ALLOWED_EXTENSIONS = env_list(
     "ATTACHMENT_ALLOWED_EXTENSIONS",
     "pdf,png,jpg,jpeg,gif,txt,log,csv,docx,xlsx,pptx,odt,ods,zip,eml,json",
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
+# Storage quotas: what one record may hold, and what one person may upload in all.
+ATTACHMENT_RECORD_QUOTA_BYTES = int(
+    os.environ.get("ATTACHMENT_RECORD_QUOTA_BYTES", 50 * 1024 * 1024)
+)
+ATTACHMENT_USER_QUOTA_BYTES = int(os.environ.get("ATTACHMENT_USER_QUOTA_BYTES", 500 * 1024 * 1024))
+# A request larger than this is refused from its Content-Length header, before its body is
+# read: one attachment plus room for the form around it.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 # Celery: eager in the embedded default, a real broker when CELERY_BROKER_URL is set.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
@@ -197,7 +208,7 @@ REST_FRAMEWORK = {
     # Knox first: DRF takes the WWW-Authenticate challenge from the first class, and only
     # with a challenge do missing, expired and revoked credentials answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "itsm.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
