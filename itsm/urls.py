@@ -59,7 +59,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        login_required(
+            SpectacularSwaggerView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
+        ),
         name="api-docs",
     ),
 ]
