@@ -34,8 +34,16 @@ def database_config(url: str | None) -> dict:
         url = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # Concurrent portal requests and eager tasks share one file: wait, do not fail.
-        config["OPTIONS"] = {"timeout": 20}
+        # Concurrent requests share one file. A deferred transaction that reads and then
+        # writes cannot wait for another writer (SQLite answers "database is locked" at
+        # once); an immediate one takes the write lock at BEGIN and waits up to the busy
+        # timeout, so the second writer then reads the first one's result and gets a 409
+        # like on PostgreSQL. WAL lets readers go on while one writes.
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
         config["CONN_MAX_AGE"] = 0
     return config
 
