@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 
 from itsm.attachments import size_limit_text
 from itsm.portal.errors import error_response, is_api
+from itsm.security_log import current_request
 
 NUL = "\x00"
 # The API authenticates this header itself and answers a malformed token with 401.
@@ -46,6 +47,20 @@ def _has_nul(request) -> bool:
             if NUL in name or any(NUL in value for value in values):
                 return True
     return False
+
+
+class SecurityLogContextMiddleware:
+    """Makes the request known to ``itsm.security_log`` for as long as it is handled."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
 
 
 class RequestGuardMiddleware:

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "itsm.middleware.SecurityHeadersMiddleware",
+    "itsm.middleware.SecurityLogContextMiddleware",
     # Before anything reads the body or looks a value up in the database.
     "itsm.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,9 +103,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How many reverse proxies of ours stand in front of the application; the client address
+# (itsm.client_address) is read past exactly that many X-Forwarded-For hops. With the
+# default 0 it is REMOTE_ADDR, so a forged X-Forwarded-For changes nothing.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
 # Login lockout (portal, admin and API token logins). Counting per username *and*
-# address means nobody can lock a colleague out from elsewhere; the address is
-# REMOTE_ADDR, so a forged X-Forwarded-For changes nothing.
+# address means nobody can lock a colleague out from elsewhere.
+AXES_CLIENT_IP_CALLABLE = "itsm.client_address.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -139,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: its hook revokes the user's API tokens after every password change.
+    {"NAME": "itsm.api.revocation.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -235,6 +243,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "itsm.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF throttles read X-Forwarded-For unless told how many proxies to trust.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 REST_KNOX = {
