@@ -150,6 +150,11 @@ class Incident(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_finished(self) -> bool:
+        """Closed or cancelled: nothing more is added to it."""
+        return self.status in (Status.CLOSED, Status.CANCELLED)
+
 
 class IncidentComment(CommentBase):
     """A public comment or internal work note on an incident."""

@@ -12,10 +12,12 @@ from django.utils.safestring import SafeString
 
 from incidents.choices import HoldReason, ResolutionCode, Status
 from incidents.selectors import incident_comments_visible_to
+from incidents.workflow import WORKFLOW
+from itsm.history import transition_reason
 from itsm.markup import render_markdown
 
 # Transitions whose free-text reason is meant for the people following the incident.
-PUBLIC_REASONS = frozenset({"reject", "cancel", "close"})
+PUBLIC_REASONS = frozenset(t.name for t in WORKFLOW.transitions if t.public_reason)
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,8 @@ def person(user) -> str:
 
 
 def _transition(row) -> tuple[str, str]:
-    """The transition name and its reason from a history change reason like 'reject: x'."""
-    name, _, reason = (row.history_change_reason or "").partition(":")
-    return name.strip(), reason.strip()
+    """The transition that wrote ``row`` and the reason its actor gave."""
+    return row.history_transition, transition_reason(row)
 
 
 def _assignment(row) -> str:

@@ -29,14 +29,15 @@ from incidents.selectors import (
     incident_attachment_get_for_user,
     incident_attachments_visible_to,
     incident_get_for_user,
+    incident_is_visible_to,
     incident_list_visible_to,
 )
 from incidents.timeline import build_timeline
 from incidents.workflow import WORKFLOW
 from itsm.attachments import download_response
+from itsm.errors import Refused
 from itsm.markup import render_markdown
 from itsm.roles import is_agent
-from itsm.workflow import TransitionNotAllowed
 
 PAGE_SIZE = 25
 # One-click staff buttons; the others need input and get their own small form.
@@ -65,7 +66,7 @@ def _call_service(form, call) -> int | None:
     except ValidationError as error:
         _add_errors(form, error)
         return 400
-    except TransitionNotAllowed as refused:
+    except Refused as refused:
         form.add_error(None, refused.message)
         return refused.status
     return None
@@ -191,7 +192,7 @@ def incident_transition(request, pk, name):
             expected_version=form.cleaned_data["version"],
             **form.params(),
         )
-    except TransitionNotAllowed as refused:
+    except Refused as refused:
         if refused.field in form.fields:
             form.add_error(refused.field, refused.message)
             messages.error(request, "Please correct the errors below.")
@@ -199,6 +200,9 @@ def incident_transition(request, pk, name):
         messages.error(request, refused.message)
         return redirect(_detail_url(incident, anchor))
     messages.success(request, DONE[name].format(number=incident.number))
+    if not incident_is_visible_to(user=request.user, pk=incident.pk):
+        # A restricted incident escalated past the user's group: its page is a 404 now.
+        return redirect("incidents:list")
     return redirect(_detail_url(incident, anchor))
 
 
@@ -259,6 +263,6 @@ def incident_watch(request, pk):
         messages.success(request, f"You are now watching {incident.number}.")
     else:
         messages.success(request, f"You stopped watching {incident.number}.")
-        if not incident_list_visible_to(user=request.user).filter(pk=incident.pk).exists():
+        if not incident_is_visible_to(user=request.user, pk=incident.pk):
             return redirect("incidents:list")
     return redirect(incident)

@@ -1,7 +1,10 @@
 """The workflow backbone: a declared transition table and the one runner that applies it.
 
-Each record app's ``workflow.py`` declares a :class:`Workflow`; its services call
-:func:`run_transition`, which is the only code that changes a record's status.
+Each record app's ``workflow.py`` declares a :class:`Workflow`. A :class:`Transition`
+describes itself once: who may run it from which states, its typed input, how it applies,
+the notification event it raises, what the public timeline says and what follows it.
+The API endpoints, admin forms and portal forms are built from that declaration, and
+:func:`run_transition` is the only code that changes a record's status.
 """
 
 import dataclasses
@@ -10,30 +13,59 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
-from itsm.audit import record_change
+from itsm.errors import Refused, TransitionNotAllowed
+from itsm.notifications import notify_on_commit
 from itsm.security_log import security_event
+from itsm.writes import lock_record, save_record
+
+__all__ = [
+    "Input",
+    "Refused",
+    "Transition",
+    "TransitionNotAllowed",
+    "Workflow",
+    "run_transition",
+]
+
+INTERFACES = frozenset({"api", "admin", "admin_bulk", "portal"})
 
 
-class TransitionNotAllowed(Exception):
-    """A refused transition, with a stable snake_case ``code`` and a readable message.
+@dataclass(frozen=True)
+class Input:
+    """One typed parameter of a transition.
 
-    ``status`` is the HTTP status interfaces answer with: 409 for a state conflict,
-    403 for a permission refusal, 400 for missing or bad input.
+    ``kind`` is ``text`` (one line), ``longtext`` (markdown), ``choice`` (from
+    ``choices``), ``user`` or ``team`` (a primary key, resolved and checked by the
+    transition's apply function). ``required`` makes interfaces insist on it; the
+    transition's guard still checks it, so a direct service call is held to the same rule.
     """
 
-    def __init__(self, code: str, message: str, *, status: int = 409, field: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.field = field
+    name: str
+    kind: str
+    label: str
+    required: bool = False
+    choices: type[models.TextChoices] | None = None
+    help_text: str = ""
+    max_length: int = 20000
+    # Choice values only the system sets (e.g. "resolved by parent"): forms do not offer them.
+    system_choices: frozenset[str] = frozenset()
 
-    def __str__(self):
-        return self.message
+    def offered_choices(self) -> list[tuple[str, str]]:
+        return [(v, label) for v, label in self.choices.choices if v not in self.system_choices]
 
+    def __post_init__(self):
+        if self.kind not in ("text", "longtext", "choice", "user", "team"):
+            raise ValueError(f"{self.name}: unknown input kind {self.kind!r}")
+        if (self.kind == "choice") != (self.choices is not None):
+            raise ValueError(f"{self.name}: choices go with kind 'choice' only")
+
+
+REASON_MAX_LENGTH = 2000
 
 Actor = models.Model
 Guard = Callable[[models.Model, dict], None]
+Apply = Callable[[models.Model, dict], Iterable[str] | None]
+After = Callable[[models.Model, object], None]
 
 
 @dataclass(frozen=True)
@@ -43,6 +75,13 @@ class Transition:
     ``target`` is None for transitions that record something without moving the state.
     ``allowed(actor, instance)`` says who may; ``guard(instance, params)`` checks the
     record and the input and raises :class:`TransitionNotAllowed` to refuse.
+    ``apply(instance, params)`` sets the transition's own fields on the locked row and
+    returns their names. ``event`` is the notification raised after commit;
+    ``public_reason`` says the free-text reason is written for the requester (others
+    may be internal, so requesters see only the transition's name);
+    ``after(instance, actor)`` runs inside the same transaction once the row is saved
+    (for example, resolving children). ``not_in`` names the interfaces that deliberately
+    do not offer the transition.
     """
 
     name: str
@@ -53,6 +92,38 @@ class Transition:
     who: str
     guard: Guard | None = None
     needs_reason: bool = False
+    inputs: tuple[Input, ...] = ()
+    apply: Apply | None = None
+    event: str | None = None
+    public_reason: bool = False
+    after: After | None = None
+    not_in: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        unknown = set(self.not_in) - INTERFACES
+        if unknown:
+            raise ValueError(f"{self.name}: unknown interfaces {sorted(unknown)}")
+        if len({i.name for i in self.inputs}) != len(self.inputs) or "reason" in {
+            i.name for i in self.inputs
+        }:
+            raise ValueError(f"{self.name}: input names must be unique and not 'reason'")
+
+    @property
+    def slug(self) -> str:
+        """The name as it appears in URLs (``declare_major`` -> ``declare-major``)."""
+        return self.name.replace("_", "-")
+
+    def all_inputs(self) -> tuple[Input, ...]:
+        """The declared inputs plus the reason every transition accepts."""
+        reason = Input(
+            "reason",
+            "text",
+            "Reason",
+            required=self.needs_reason,
+            help_text="Recorded in the history." + (" Required." if self.needs_reason else ""),
+            max_length=REASON_MAX_LENGTH,
+        )
+        return (*self.inputs, reason)
 
 
 @dataclass
@@ -78,12 +149,14 @@ class Workflow:
         try:
             return self._by_name[name]
         except KeyError:
-            raise TransitionNotAllowed(
-                "unknown_transition", f"There is no transition called '{name}'.", status=400
-            ) from None
+            raise TransitionNotAllowed("unknown_transition", name=name) from None
 
     def names(self) -> list[str]:
         return [t.name for t in self.transitions]
+
+    def offered_in(self, interface: str) -> list[Transition]:
+        """The transitions ``interface`` must offer (the table's opt-outs removed)."""
+        return [t for t in self.transitions if interface not in t.not_in]
 
     def check(self, instance, name: str, actor, params: dict | None = None) -> Transition:
         transition = self[name]
@@ -94,22 +167,19 @@ class Workflow:
             )
             raise TransitionNotAllowed(
                 "invalid_state",
-                f"'{transition.label}' is not possible while the record is "
-                f"{str(self.states(state).label).lower()} (only when {allowed}).",
+                label=transition.label,
+                state=str(self.states(state).label).lower(),
+                allowed=allowed,
             )
         if not transition.allowed(actor, instance):
             raise TransitionNotAllowed(
                 "not_permitted",
                 f"Only {transition.who} may {transition.label.lower()} this record.",
-                status=403,
             )
         params = params or {}
         if transition.needs_reason and not str(params.get("reason") or "").strip():
             raise TransitionNotAllowed(
-                "reason_required",
-                f"A reason is required to {transition.label.lower()}.",
-                status=400,
-                field="reason",
+                "reason_required", field="reason", action=transition.label.lower()
             )
         if transition.guard:
             transition.guard(instance, params)
@@ -121,10 +191,6 @@ class Workflow:
         return [t for t in self.transitions if state in t.sources and t.allowed(actor, instance)]
 
 
-Apply = Callable[[models.Model, dict], Iterable[str] | None]
-Effect = Callable[[models.Model], None]
-
-
 def run_transition(
     workflow: Workflow,
     *,
@@ -133,23 +199,18 @@ def run_transition(
     name: str,
     actor,
     params: dict | None = None,
-    apply: Apply | None = None,
-    effects: Iterable[Effect] = (),
     expected_version: int | None = None,
+    related: Iterable[str] = (),
 ):
     """Lock the row, check the table, apply, save once with history, defer side effects.
 
-    ``apply(instance, params)`` sets the transition's own fields and returns their names.
-    ``effects`` run after the transaction commits (never when it rolls back).
+    The transition's notification is queued for after the commit (never sent when the
+    transaction rolls back); its ``after`` runs inside the transaction, once the row is
+    saved.
     """
     params = params or {}
     with transaction.atomic():
-        instance = model.objects.select_for_update().get(pk=pk)
-        if expected_version is not None and instance.version != expected_version:
-            raise TransitionNotAllowed(
-                "stale_version",
-                "This record was changed by someone else; reload it and try again.",
-            )
+        instance = lock_record(model, pk, expected_version=expected_version, related=related)
         try:
             transition = workflow.check(instance, name, actor, params)
         except TransitionNotAllowed as refused:
@@ -164,20 +225,18 @@ def run_transition(
         changed = {workflow.field}
         if transition.target is not None:
             setattr(instance, workflow.field, transition.target)
-        if apply is not None:
-            changed.update(apply(instance, params) or ())
-        if hasattr(instance, "version"):
-            instance.version += 1
-            changed.add("version")
-        if hasattr(instance, "updated_at"):
-            changed.add("updated_at")
+        if transition.apply is not None:
+            changed.update(transition.apply(instance, params) or ())
         reason = str(params.get("reason") or "").strip()
-        record_change(instance, actor, f"{name}: {reason}" if reason else name)
-        instance.save(update_fields=sorted(changed))
-        for effect in effects:
-            transaction.on_commit(_bind(effect, instance))
+        save_record(
+            instance,
+            actor=actor,
+            reason=f"{name}: {reason}" if reason else name,
+            fields=changed,
+            transition=name,
+        )
+        if transition.event:
+            notify_on_commit(instance, transition.event)
+        if transition.after is not None:
+            transition.after(instance, actor)
     return instance
-
-
-def _bind(effect: Effect, instance):
-    return lambda: effect(instance)

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from incidents.api.serializers import EMPLOYEE_READ_FIELDS, STAFF_READ_FIELDS
 from incidents.models import Incident
+from incidents.workflow import WORKFLOW
 
 # Diffs show what each reader may read (the serializers' field lists), less what changes
 # on every save or is not a column; employees also do not see the assignment group.
@@ -18,7 +19,7 @@ EMPLOYEE_FIELDS = tuple(
 )
 # Transitions whose free-text reason is written for the people following the incident;
 # other reasons (overrides, escalations) may be internal, so employees get the name only.
-PUBLIC_REASONS = frozenset({"reject", "cancel", "close"})
+PUBLIC_REASONS = frozenset(t.name for t in WORKFLOW.transitions if t.public_reason)
 
 _ATTNAMES = {name: Incident._meta.get_field(name).attname for name in STAFF_FIELDS}
 
@@ -50,10 +51,10 @@ def _changes(previous, row, fields) -> list[dict]:
 
 def _reason(row, *, staff: bool) -> str | None:
     reason = row.history_change_reason
-    if staff or reason is None:
+    if staff or reason is None or row.history_transition in PUBLIC_REASONS:
         return reason
-    name, _, _detail = reason.partition(":")
-    return reason if name.strip() in PUBLIC_REASONS else name.strip()
+    # Edits and non-public transitions: the name of what happened, never the free text.
+    return row.history_transition or reason.partition(":")[0].strip()
 
 
 def history_entries(rows, previous, *, staff: bool) -> list[dict]:

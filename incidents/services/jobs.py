@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from incidents import notifications, sla
+from incidents import sla
 from incidents.choices import (
     SlaClock,
     SlaEventKind,
@@ -16,6 +16,7 @@ from incidents.models import Incident, SlaEvent
 from incidents.services.transitions import incident_transition
 from itsm.audit import record_change, system_user
 from itsm.choices import Priority
+from itsm.notifications import notify_on_commit
 from itsm.workflow import TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def incident_sla_record_due(*, incident_id, now=None) -> list[tuple[str, str]]:
             record_change(incident, actor, f"sla: {reasons}")
             incident.save(update_fields=fields or ["sla_next_check_at"])
         for clock, kind in new_events:
-            notifications.on_commit(incident, f"sla_{kind}", clock=clock)
+            notify_on_commit(incident, f"sla_{kind}", clock=clock)
     breached_resolution = (SlaClock.RESOLUTION, SlaEventKind.BREACH) in new_events
     if breached_resolution and incident.priority in ESCALATE_ON_BREACH:
         _escalate_on_breach(incident, actor)

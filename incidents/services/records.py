@@ -4,18 +4,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from incidents import notifications, sla
-from incidents.choices import (
-    Channel,
-    Status,
-)
+from incidents import sla
+from incidents.choices import Channel
 from incidents.models import Incident
 from itsm.audit import record_change
 from itsm.choices import Level, Priority, RecordKind
+from itsm.errors import Refused
+from itsm.notifications import notify_on_commit
 from itsm.numbering import allocate_number
 from itsm.priority import compute_priority
 from itsm.roles import is_agent
-from itsm.workflow import TransitionNotAllowed
+from itsm.writes import lock_record, save_record
 
 EMPLOYEE_EDITABLE = frozenset({"title", "description"})
 STAFF_EDITABLE = frozenset(
@@ -119,7 +118,10 @@ def incident_create(
         duplicate_of=duplicate_of,
         reported_at=reported_at or now,
     )
-    incident.full_clean(exclude=["number", "priority", "reporter", "affected_user"])
+    # The database enforces the check constraints; validating them here costs a query each.
+    incident.full_clean(
+        exclude=["number", "priority", "reporter", "affected_user"], validate_constraints=False
+    )
     _check_classification(incident)
     incident.priority = compute_priority(impact=impact, urgency=urgency)
     route = subcategory or category
@@ -134,21 +136,17 @@ def incident_create(
         sla.refresh(incident, recorded=set())
         record_change(incident, actor, "create")
         incident.save()
-        notifications.on_commit(incident, "logged")
+        notify_on_commit(incident, "logged")
     return incident
 
 
-def lock_incident(incident_id, expected_version: int | None) -> Incident:
-    incident = (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related("sla_policy__calendar", "assignment_group")
-        .get(pk=incident_id)
+def _lock(incident_id, expected_version: int | None) -> Incident:
+    return lock_record(
+        Incident,
+        incident_id,
+        expected_version=expected_version,
+        related=("sla_policy__calendar", "assignment_group"),
     )
-    if expected_version is not None and incident.version != expected_version:
-        raise TransitionNotAllowed(
-            "stale_version", "This incident was changed by someone else; reload it and try again."
-        )
-    return incident
 
 
 def incident_update(*, incident_id, actor, changes: dict, expected_version: int | None = None):
@@ -158,18 +156,14 @@ def incident_update(*, incident_id, actor, changes: dict, expected_version: int 
     if refused:
         raise ValidationError({name: "You may not change this field." for name in refused})
     with transaction.atomic():
-        incident = lock_incident(incident_id, expected_version)
+        incident = _lock(incident_id, expected_version)
         if not is_agent(actor) and actor.pk not in (
             incident.reporter_id,
             incident.affected_user_id,
         ):
-            raise TransitionNotAllowed(
-                "not_permitted",
-                "Only IT staff or the incident's requester may edit it.",
-                status=403,
-            )
-        if not incident.is_open and incident.status != Status.RESOLVED:
-            raise TransitionNotAllowed("incident_closed", "A closed incident cannot be edited.")
+            raise Refused("not_permitted", "Only IT staff or the incident's requester may edit it.")
+        if incident.is_finished:
+            raise Refused("record_closed", "A closed incident cannot be edited.")
         _check_related_scope(
             actor,
             affected_user=changes.get("affected_user"),
@@ -181,16 +175,16 @@ def incident_update(*, incident_id, actor, changes: dict, expected_version: int 
             return incident
         for name in changed:
             setattr(incident, name, changes[name])
-        incident.full_clean(exclude=["number"])
+        incident.full_clean(exclude=["number"], validate_constraints=False)
         _check_classification(incident)
         fields = set(changed)
         if {"impact", "urgency"} & fields and not incident.priority_overridden:
             fields |= _set_priority(
                 incident, compute_priority(impact=incident.impact, urgency=incident.urgency)
             )
-        incident.version += 1
-        record_change(incident, actor, "update: " + ", ".join(sorted(changed)))
-        incident.save(update_fields=sorted(fields | {"version", "updated_at"}))
+        save_record(
+            incident, actor=actor, reason="update: " + ", ".join(sorted(changed)), fields=fields
+        )
     return incident
 
 
@@ -206,20 +200,13 @@ def incident_override_priority(
 ) -> Incident:
     """Set the priority by hand (reason required) or, with ``priority=None``, clear it."""
     if not is_agent(actor):
-        raise TransitionNotAllowed(
-            "not_permitted", "Only IT staff may override the priority.", status=403
-        )
+        raise Refused("not_permitted", "Only IT staff may override the priority.")
     if not (reason or "").strip():
-        raise TransitionNotAllowed(
-            "reason_required",
-            "A reason is required to override the priority.",
-            status=400,
-            field="reason",
-        )
+        raise Refused("reason_required", field="reason", action="override the priority")
     if priority is not None and priority not in Priority.values:
         raise ValidationError({"priority": "Choose a priority from P1 to P5."})
     with transaction.atomic():
-        incident = lock_incident(incident_id, expected_version)
+        incident = _lock(incident_id, expected_version)
         if priority is None:
             new = compute_priority(impact=incident.impact, urgency=incident.urgency)
         else:
@@ -227,12 +214,10 @@ def incident_override_priority(
         fields = _set_priority(incident, new)
         incident.priority_overridden = priority is not None
         incident.priority_override_reason = reason.strip() if priority is not None else ""
-        incident.version += 1
-        record_change(incident, actor, f"priority_override: {reason.strip()}")
-        incident.save(
-            update_fields=sorted(
-                fields
-                | {"priority_overridden", "priority_override_reason", "version", "updated_at"}
-            )
+        save_record(
+            incident,
+            actor=actor,
+            reason=f"priority_override: {reason.strip()}",
+            fields=fields | {"priority_overridden", "priority_override_reason"},
         )
     return incident

@@ -7,9 +7,11 @@ from django.core import mail
 
 from incidents import services
 from incidents.choices import Status
-from incidents.tasks import incident_notify
 from incidents.tests.factories import incident_in, make_incident
 from itsm.models import NotificationLog
+from itsm.tasks import notify
+
+INCIDENT = "incidents.incident"
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +37,8 @@ def test_redelivered_task_sends_once(emma):
     incident = make_incident(reporter=emma)
     mail.outbox.clear()
     key = f"incident:{incident.pk}:logged:v1"
-    assert incident_notify(incident.pk, "logged", key) is True
-    assert incident_notify(incident.pk, "logged", key) is False
+    assert notify(INCIDENT, incident.pk, "logged", key) is True
+    assert notify(INCIDENT, incident.pk, "logged", key) is False
     assert len(mail.outbox) == 1
     assert NotificationLog.objects.filter(key=key).count() == 1
 

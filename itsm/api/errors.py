@@ -7,11 +7,11 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from itsm.workflow import TransitionNotAllowed
+from itsm.errors import Refused
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, TransitionNotAllowed):
+    if isinstance(exc, Refused):
         body = {"code": exc.code, "detail": exc.message}
         if exc.field:
             body["errors"] = {exc.field: [exc.message]}

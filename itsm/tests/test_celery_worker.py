@@ -21,10 +21,12 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
 
-from incidents.tasks import incident_notify
 from incidents.tests.factories import make_incident
 from itsm.celery import app
 from itsm.models import NotificationLog
+from itsm.tasks import notify
+
+INCIDENT = "incidents.incident"
 
 pytestmark = [
     pytest.mark.broker,
@@ -135,7 +137,7 @@ def incidents(emma):
 
 def enqueue_after_commit(incident, key: str, queue: str) -> None:
     with transaction.atomic():
-        incident_notify.apply_async_on_commit(args=(incident.pk, "logged", key), queue=queue)
+        notify.apply_async_on_commit(args=(INCIDENT, incident.pk, "logged", key), queue=queue)
 
 
 def wait_for_log_row(key: str, worker) -> None:

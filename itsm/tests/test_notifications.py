@@ -1,6 +1,6 @@
 """send_once: one email per key, nothing logged when sending fails, so a retry sends.
 
-And the task the product sends every notification through, ``incident_notify``: it sends
+And the task the product sends every notification through, ``itsm.tasks.notify``: it sends
 through send_once, retries a transient failure with a bounded back-off, and nothing else.
 """
 
@@ -13,10 +13,12 @@ from django.conf import settings
 from django.core import mail
 from django.db import OperationalError
 
-from incidents.tasks import incident_notify
 from incidents.tests.factories import make_incident
 from itsm.models import NotificationLog
 from itsm.notifications import send_once
+from itsm.tasks import notify as notify_task
+
+INCIDENT = "incidents.incident"
 
 pytestmark = pytest.mark.django_db
 
@@ -102,22 +104,22 @@ def incident(emma):
 
 
 def test_task_sends_through_send_once(incident):
-    args = (incident.pk, "logged", f"incident:{incident.pk}:logged:v1")
+    args = (INCIDENT, incident.pk, "logged", f"incident:{incident.pk}:logged:v1")
 
-    assert incident_notify.delay(*args).get() is True
-    assert incident_notify.delay(*args).get() is False
+    assert notify_task.delay(*args).get() is True
+    assert notify_task.delay(*args).get() is False
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["emma@example.com"]
     assert incident.number in mail.outbox[0].subject
-    assert NotificationLog.objects.filter(key=args[2]).count() == 1
+    assert NotificationLog.objects.filter(key=args[3]).count() == 1
 
 
 def test_task_retries_a_transient_error(incident):
     with mock.patch(
-        "incidents.tasks.send_once", side_effect=[OperationalError("db restarting"), True]
+        "itsm.tasks.send_once", side_effect=[OperationalError("db restarting"), True]
     ) as send:
         # throw=False: the eager retry is then run again instead of raised.
-        result = incident_notify.apply(args=(incident.pk, "logged", "k"), throw=False)
+        result = notify_task.apply(args=(INCIDENT, incident.pk, "logged", "k"), throw=False)
 
     assert result.get() is True
     assert send.call_count == 2
@@ -125,10 +127,10 @@ def test_task_retries_a_transient_error(incident):
 
 def test_task_does_not_retry_other_errors(incident):
     with (
-        mock.patch("incidents.tasks.send_once", side_effect=ValueError("bad key")) as send,
+        mock.patch("itsm.tasks.send_once", side_effect=ValueError("bad key")) as send,
         pytest.raises(ValueError),
     ):
-        incident_notify.apply(args=(incident.pk, "logged", "k")).get()
+        notify_task.apply(args=(INCIDENT, incident.pk, "logged", "k")).get()
 
     assert send.call_count == 1
 
@@ -136,21 +138,21 @@ def test_task_does_not_retry_other_errors(incident):
 @contextmanager
 def task_request(**fields):
     """Run the task body as a worker would, on its n-th attempt."""
-    incident_notify.push_request(called_directly=False, is_eager=True, **fields)
+    notify_task.push_request(called_directly=False, is_eager=True, **fields)
     try:
         yield
     finally:
-        incident_notify.pop_request()
+        notify_task.pop_request()
 
 
 def test_retry_back_off_stays_below_the_broker_visibility_timeout(incident):
     with (
         task_request(retries=4),
-        mock.patch("incidents.tasks.send_once", side_effect=ConnectionResetError()),
-        mock.patch.object(incident_notify, "retry", side_effect=Retry()) as retry,
+        mock.patch("itsm.tasks.send_once", side_effect=ConnectionResetError()),
+        mock.patch.object(notify_task, "retry", side_effect=Retry()) as retry,
         pytest.raises(Retry),
     ):
-        incident_notify.run(incident.pk, "logged", "k")
+        notify_task.run(INCIDENT, incident.pk, "logged", "k")
 
     countdown = retry.call_args.kwargs["countdown"]
     assert 0 <= countdown <= 600 < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
@@ -168,11 +170,11 @@ def test_retry_back_off_doubles_up_to_its_cap(incident, attempts_so_far, seconds
     with (
         task_request(retries=attempts_so_far),
         mock.patch("celery.utils.time.random", jitter),
-        mock.patch("incidents.tasks.send_once", side_effect=TimeoutError()),
-        mock.patch.object(incident_notify, "retry", side_effect=Retry()) as retry,
+        mock.patch("itsm.tasks.send_once", side_effect=TimeoutError()),
+        mock.patch.object(notify_task, "retry", side_effect=Retry()) as retry,
         pytest.raises(Retry),
     ):
-        incident_notify.run(incident.pk, "logged", "k")
+        notify_task.run(INCIDENT, incident.pk, "logged", "k")
 
     assert retry.call_args.kwargs["countdown"] == seconds
 
@@ -181,7 +183,7 @@ def test_retry_back_off_doubles_up_to_its_cap(incident, attempts_so_far, seconds
 def test_task_gives_up_after_five_retries(incident, attempts_so_far, outcome):
     with (
         task_request(retries=attempts_so_far),
-        mock.patch("incidents.tasks.send_once", side_effect=OperationalError("db down")),
+        mock.patch("itsm.tasks.send_once", side_effect=OperationalError("db down")),
         pytest.raises(outcome),
     ):
-        incident_notify.run(incident.pk, "logged", "k")
+        notify_task.run(INCIDENT, incident.pk, "logged", "k")

@@ -31,7 +31,7 @@ def boss(actor, record) -> bool:
 
 def needs_text(record, params):
     if not params.get("text"):
-        raise TransitionNotAllowed("text_required", "Write the note.", status=400, field="text")
+        raise TransitionNotAllowed("invalid_input", "Write the note.", field="text")
 
 
 def transitions() -> list[Transition]:
@@ -124,7 +124,7 @@ def test_unknown_transition_is_a_400():
 
 
 def test_guard_runs_after_the_table_checks():
-    assert refusal("note").code == "text_required"
+    assert refusal("note").code == "invalid_input"
     # State and permission are checked first, so the guard never sees an impossible move.
     assert refusal("note", status=Status.DONE).code == "invalid_state"
     assert WORKFLOW.check(record(), "note", WORKER, {"text": "called back"}).target is None

@@ -1,0 +1,96 @@
+"""Stable error codes: the one vocabulary the API, the admin and the portal speak.
+
+A service refuses a write by raising :class:`Refused` (or :class:`TransitionNotAllowed`
+for the transition table's own checks) with a code from :data:`CODES`. The code is the
+contract with API clients; the message is what people read. A message may be a template
+whose ``{placeholders}`` the raiser fills in; a raiser that knows better words may pass
+its own ``message``.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    status: int
+    message: str
+
+
+CONFLICT, FORBIDDEN, BAD_INPUT = 409, 403, 400
+
+CODES: dict[str, ErrorCode] = {
+    # Any record
+    "stale_version": ErrorCode(
+        CONFLICT, "This record was changed by someone else; reload it and try again."
+    ),
+    "not_permitted": ErrorCode(FORBIDDEN, "You may not do this."),
+    "record_closed": ErrorCode(CONFLICT, "{number} is {state}."),
+    "internal_notes_staff_only": ErrorCode(FORBIDDEN, "Only IT staff can write work notes."),
+    "invalid_input": ErrorCode(BAD_INPUT, "The input is not valid."),
+    "reason_required": ErrorCode(BAD_INPUT, "A reason is required to {action}."),
+    "no_team": ErrorCode(BAD_INPUT, "You are not a member of any assignment group."),
+    # The transition table
+    "unknown_transition": ErrorCode(BAD_INPUT, "There is no transition called '{name}'."),
+    "invalid_state": ErrorCode(
+        CONFLICT, "'{label}' is not possible while the record is {state} (only when {allowed})."
+    ),
+    # Incidents
+    "assignee_not_in_group": ErrorCode(BAD_INPUT, "{user} is not a member of {group}."),
+    "assignee_required": ErrorCode(
+        CONFLICT, "Assign the incident to a person before starting work."
+    ),
+    "hold_reason_required": ErrorCode(BAD_INPUT, "Choose why the incident is on hold: {choices}."),
+    "resolution_code_required": ErrorCode(
+        BAD_INPUT, "A resolution code is required to resolve an incident."
+    ),
+    "resolution_notes_required": ErrorCode(
+        BAD_INPUT, "Resolution notes are required to resolve an incident."
+    ),
+    "no_escalation_target": ErrorCode(
+        CONFLICT, "The incident's group has no next tier to escalate to."
+    ),
+    "no_group_manager": ErrorCode(CONFLICT, "The incident's group has no manager to escalate to."),
+    "confirmation_pending": ErrorCode(
+        CONFLICT,
+        "The reporter has not confirmed the resolution and the {days}-day confirmation "
+        "window has not passed.",
+    ),
+    "already_confirmed": ErrorCode(CONFLICT, "The resolution is already confirmed."),
+    "already_major": ErrorCode(CONFLICT, "This is already a major incident."),
+    "not_major": ErrorCode(CONFLICT, "This is not a major incident."),
+}
+
+
+class Refused(Exception):
+    """A write refused by a rule, with a stable ``code`` from :data:`CODES`.
+
+    ``status`` is the HTTP status interfaces answer with: 409 for a state conflict, 403
+    for a permission refusal, 400 for missing or bad input. ``field`` names the input at
+    fault, so forms can show the message next to it.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        field: str | None = None,
+        **params,
+    ):
+        try:
+            entry = CODES[code]
+        except KeyError:
+            raise ValueError(f"Unregistered error code {code!r}: add it to itsm.errors.") from None
+        self.code = code
+        self.message = message or entry.message.format(**params)
+        self.status = status or entry.status
+        self.field = field
+        super().__init__(self.message)
+
+    def __str__(self):
+        return self.message
+
+
+class TransitionNotAllowed(Refused):
+    """A transition the table, the actor's permission or a guard refused."""
