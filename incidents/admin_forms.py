@@ -10,6 +10,7 @@ from incidents.models import Incident, IncidentComment
 from incidents.services import STAFF_EDITABLE
 from itsm.admin_mixins import ServiceFormMixin, TransitionForm, person_label
 from itsm.choices import Priority
+from itsm.markup import MAX_LENGTH as MARKDOWN_MAX_LENGTH
 from itsm.models import Team
 
 # The incident page layout; anything not in STAFF_EDITABLE is shown read-only.
@@ -181,7 +182,9 @@ RESOLUTION_CHOICES = [
 
 class ResolveForm(TransitionForm):
     resolution_code = forms.ChoiceField(choices=RESOLUTION_CHOICES)
-    resolution_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    resolution_notes = forms.CharField(
+        max_length=MARKDOWN_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class DeclareMajorForm(TransitionForm):
@@ -210,7 +213,9 @@ class DeclareMajorForm(TransitionForm):
 
 
 class CommentForm(TransitionForm):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Text")
+    body = forms.CharField(
+        max_length=MARKDOWN_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}), label="Text"
+    )
     visibility = forms.ChoiceField(
         choices=IncidentComment.Visibility.choices,
         initial=IncidentComment.Visibility.INTERNAL,

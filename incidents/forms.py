@@ -7,7 +7,9 @@ from incidents.choices import HoldReason, ResolutionCode, Status
 from incidents.models import IncidentComment
 from itsm.attachments import validate_upload
 from itsm.choices import Level, RecordKind
+from itsm.markup import MAX_LENGTH as MARKDOWN_MAX_LENGTH
 from itsm.models import Category, Service, Team
+from itsm.validators import validate_single_line
 
 URGENCY_CHOICES = [
     (Level.HIGH, "It stops me working completely"),
@@ -40,9 +42,11 @@ class AttachmentField(forms.FileField):
 class IncidentReportForm(forms.Form):
     title = forms.CharField(
         max_length=200,
+        validators=[validate_single_line],
         help_text="A short summary, for example: Cannot print to the second-floor printer.",
     )
     description = forms.CharField(
+        max_length=MARKDOWN_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What happened, what you expected, and any error message you saw. "
         "You can use Markdown.",
@@ -95,7 +99,10 @@ class IncidentReportForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment", widget=forms.Textarea(attrs={"rows": 4}), help_text="You can use Markdown."
+        max_length=MARKDOWN_MAX_LENGTH,
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="You can use Markdown.",
     )
     # Employees get this as a hidden field fixed to "public"; a forged "internal" reaches
     # the service, which refuses it, so the rule lives in one place.
@@ -165,6 +172,7 @@ class ResolveForm(TransitionForm):
         label="Resolution",
     )
     resolution_notes = forms.CharField(
+        max_length=MARKDOWN_MAX_LENGTH,
         label="What was done",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The reporter reads this. You can use Markdown.",

@@ -16,6 +16,7 @@ from itsm.audit import audit_history
 from itsm.choices import Level, Priority, Tier
 from itsm.records import AttachmentBase, CommentBase
 from itsm.sla.models import SlaEventBase, SlaPauseBase, event_once, one_open_pause
+from itsm.validators import validate_single_line
 
 User = settings.AUTH_USER_MODEL
 
@@ -32,7 +33,7 @@ class Incident(models.Model):
     """
 
     number = models.CharField(max_length=16, unique=True, editable=False)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
     # The people and queue foreign keys get no index of their own: the list indexes in
     # Meta start with them, and an index nobody reads only slows every write.

@@ -20,6 +20,7 @@ class ItsmConfig(AppConfig):
 
     def ready(self):
         from itsm import security_log  # noqa: F401  (connects the login signal receivers)
+        from itsm.api import revocation  # noqa: F401  (revokes tokens of deactivated users)
 
         # Sent once per app after every migrate or flush; later apps' permissions only
         # exist after their own signal, so the sync runs each time (it is idempotent).

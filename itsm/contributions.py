@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from itsm.attachments import validate_upload
+from itsm.attachments import check_storage_quota, validate_upload
 from itsm.audit import record_change
 from itsm.errors import Refused
 from itsm.notifications import notify_on_commit
@@ -89,6 +89,10 @@ def attachment_add(model: type[models.Model], *, record_id, actor, upload):
     with transaction.atomic():
         record = lock_record(model, record_id)
         _check_open(record)
+        # Under the record's lock, so two uploads cannot both squeeze under its quota.
+        check_storage_quota(
+            record_attachments=record.attachments.all(), user=actor, size=upload.size
+        )
         attachment = attachment_model(
             **{record_field: record},
             file=upload,

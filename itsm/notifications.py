@@ -17,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 
 from itsm.models import NotificationLog
+from itsm.validators import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,15 @@ def send_once(
     recipients: list[str],
     html_body: str | None = None,
 ) -> bool:
-    """Email ``recipients`` unless ``key`` was sent before; return whether it was sent now."""
+    """Email ``recipients`` unless ``key`` was sent before; return whether it was sent now.
+
+    The subject is made one line here, whatever the caller built it from: a CR or LF in
+    it would make Django refuse the header (``BadHeaderError``) and the mail would be lost.
+    """
     if not key or len(key) > KEY_MAX_LENGTH:
         raise ValueError(f"A notification key must have 1 to {KEY_MAX_LENGTH} characters.")
     recipients = list(dict.fromkeys(address for address in recipients if address))
+    subject = single_line(subject)
     if not recipients:
         return False
     if html_body is None:

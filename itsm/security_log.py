@@ -6,19 +6,28 @@ a username with CR/LF on one line. Never pass passwords, tokens or secrets.
 
 import json
 import logging
+from contextvars import ContextVar
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
+from itsm.client_address import client_address
+
 logger = logging.getLogger("itsm.security")
+
+# The request being handled, set by itsm.middleware.SecurityLogContextMiddleware, so an
+# event raised where no request is at hand (a selector) still says where it came from.
+current_request: ContextVar = ContextVar("itsm_security_log_request", default=None)
 
 
 def security_event(
     event: str, *, request=None, user=None, level: int = logging.WARNING, **details
 ) -> None:
-    if user is None and request is not None:
+    if request is None:
+        request = current_request.get()
+    elif user is None:
         user = getattr(request, "user", None)
     record = {
         "event": event,
@@ -26,7 +35,7 @@ def security_event(
         "user_id": getattr(user, "pk", None),
         "username": getattr(user, "username", None) or details.pop("username", None),
         "path": getattr(request, "path", None),
-        "ip": request.META.get("REMOTE_ADDR") if request is not None else None,
+        "ip": client_address(request) if request is not None else None,
         **details,
     }
     logger.log(level, json.dumps(record, default=str, sort_keys=True))

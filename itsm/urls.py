@@ -59,11 +59,16 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        login_required(
+            SpectacularSwaggerView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
+        ),
         name="api-docs",
     ),
 ]
 
+handler400 = "itsm.portal.errors.bad_request"
 handler403 = "itsm.portal.errors.permission_denied"
 handler404 = "itsm.portal.errors.page_not_found"
 handler500 = "itsm.portal.errors.server_error"

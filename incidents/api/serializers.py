@@ -18,6 +18,7 @@ from incidents.sla import INCIDENT_SLA
 from itsm.api.sla import SlaField
 from itsm.choices import Level, Priority, RecordKind
 from itsm.models import Category, ConfigurationItem, Service
+from itsm.validators import validate_single_line
 
 MAX_ID = 2**63 - 1
 
@@ -189,7 +190,7 @@ def _id_field(queryset, **kwargs):
 class IncidentFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
     """The fields employees and staff both write; related rows must be active and visible."""
 
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[validate_single_line])
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     category = _id_field(
         Category.objects.filter(kind=RecordKind.INCIDENT, is_active=True, parent__isnull=True)
@@ -265,7 +266,7 @@ class VersionedSerializer(serializers.Serializer):
 
 
 class EmployeeIncidentUpdateSerializer(StrictFieldsMixin, VersionedSerializer):
-    title = serializers.CharField(max_length=200, required=False)
+    title = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 

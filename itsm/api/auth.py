@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from itsm.client_address import client_address
 from itsm.security_log import security_event
 
 
@@ -17,7 +18,13 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenIssueThrottle(AnonRateThrottle):
+    """Per client address, read as the login lockout reads it (not X-Forwarded-For,
+    which the client writes)."""
+
     rate = "20/hour"
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 TokenResponse = inline_serializer(

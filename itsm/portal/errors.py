@@ -11,24 +11,36 @@ from django.template import loader
 API_PREFIX = "/api/"
 
 
-def _api_error(code: str, detail: str, status: int) -> JsonResponse:
-    return JsonResponse({"code": code, "detail": detail}, status=status)
+def is_api(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def error_response(request, status: int, code: str, detail: str):
+    """JSON ``{"code", "detail"}`` under /api/, else the portal's page for ``status``."""
+    if is_api(request):
+        return JsonResponse({"code": code, "detail": detail}, status=status)
+    return render(request, f"errors/{status}.html", {"detail": detail}, status=status)
+
+
+def bad_request(request, exception=None):
+    return error_response(request, 400, "bad_request", "The request could not be understood.")
 
 
 def permission_denied(request, exception=None):
-    if request.path_info.startswith(API_PREFIX):
-        return _api_error("permission_denied", "You do not have permission to do this.", 403)
-    return render(request, "errors/403.html", status=403)
+    return error_response(
+        request, 403, "permission_denied", "You do not have permission to do this."
+    )
 
 
 def page_not_found(request, exception=None):
-    if request.path_info.startswith(API_PREFIX):
-        return _api_error("not_found", "Not found.", 404)
-    return render(request, "errors/404.html", status=404)
+    return error_response(request, 404, "not_found", "Not found.")
 
 
 def server_error(request):
-    if request.path_info.startswith(API_PREFIX):
-        return _api_error("server_error", "Something went wrong. Please try again.", 500)
+    if is_api(request):
+        return JsonResponse(
+            {"code": "server_error", "detail": "Something went wrong. Please try again."},
+            status=500,
+        )
     # No request context: the database or a context processor may be what failed.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

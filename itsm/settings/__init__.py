@@ -34,8 +34,16 @@ def database_config(url: str | None) -> dict:
         url = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # Concurrent portal requests and eager tasks share one file: wait, do not fail.
-        config["OPTIONS"] = {"timeout": 20}
+        # Concurrent requests share one file. A deferred transaction that reads and then
+        # writes cannot wait for another writer (SQLite answers "database is locked" at
+        # once); an immediate one takes the write lock at BEGIN and waits up to the busy
+        # timeout, so the second writer then reads the first one's result and gets a 409
+        # like on PostgreSQL. WAL lets readers go on while one writes.
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
         config["CONN_MAX_AGE"] = 0
     return config
 
@@ -76,6 +84,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "itsm.middleware.SecurityHeadersMiddleware",
+    "itsm.middleware.SecurityLogContextMiddleware",
+    # Before anything reads the body or looks a value up in the database.
+    "itsm.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,9 +103,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How many reverse proxies of ours stand in front of the application; the client address
+# (itsm.client_address) is read past exactly that many X-Forwarded-For hops. With the
+# default 0 it is REMOTE_ADDR, so a forged X-Forwarded-For changes nothing.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
 # Login lockout (portal, admin and API token logins). Counting per username *and*
-# address means nobody can lock a colleague out from elsewhere; the address is
-# REMOTE_ADDR, so a forged X-Forwarded-For changes nothing.
+# address means nobody can lock a colleague out from elsewhere.
+AXES_CLIENT_IP_CALLABLE = "itsm.client_address.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -128,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: its hook revokes the user's API tokens after every password change.
+    {"NAME": "itsm.api.revocation.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -172,7 +191,15 @@ ATTACHMENT_ALLOWED_EXTENSIONS = env_list(
     "ATTACHMENT_ALLOWED_EXTENSIONS",
     "pdf,png,jpg,jpeg,gif,txt,log,csv,docx,xlsx,pptx,odt,ods,zip,eml,json",
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
+# Storage quotas: what one record may hold, and what one person may upload in all.
+ATTACHMENT_RECORD_QUOTA_BYTES = int(
+    os.environ.get("ATTACHMENT_RECORD_QUOTA_BYTES", 50 * 1024 * 1024)
+)
+ATTACHMENT_USER_QUOTA_BYTES = int(os.environ.get("ATTACHMENT_USER_QUOTA_BYTES", 500 * 1024 * 1024))
+# A request larger than this is refused from its Content-Length header, before its body is
+# read: one attachment plus room for the form around it.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 # Celery: eager in the embedded default, a real broker when CELERY_BROKER_URL is set.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
@@ -197,10 +224,15 @@ REST_FRAMEWORK = {
     # Knox first: DRF takes the WWW-Authenticate challenge from the first class, and only
     # with a challenge do missing, expired and revoked credentials answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "itsm.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "itsm.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "itsm.api.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -211,6 +243,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "itsm.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF throttles read X-Forwarded-For unless told how many proxies to trust.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 REST_KNOX = {

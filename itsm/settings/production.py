@@ -5,8 +5,23 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 # Checked before the base settings load, so a missing secret never falls back to a dev key.
-if not os.environ.get("SECRET_KEY"):
+# The same rules as Django's deploy check (security.W009), but refusing instead of warning:
+# a guessable key lets anyone forge sessions, password-reset links and signed values.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+_secret = os.environ.get("SECRET_KEY", "")
+if not _secret:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if (
+    len(_secret) < SECRET_KEY_MIN_LENGTH
+    or len(set(_secret)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or _secret.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be a random value of at least {SECRET_KEY_MIN_LENGTH} characters "
+        "(not Django's generated 'django-insecure-' development key); create one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+    )
 
 from itsm.settings import *  # noqa: E402, F403
 from itsm.settings import env_bool, env_list  # noqa: E402

@@ -59,6 +59,38 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "short-but-set",
+        "x" * 49,
+        "ab" * 40,
+        "django-insecure-" + secrets.token_urlsafe(64),
+    ],
+    ids=["short", "49-characters", "two-characters-repeated", "django-insecure"],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(secret):
+    result = run_python(
+        ["-c", "import itsm.settings.production"],
+        SECRET_KEY=secret,
+        ALLOWED_HOSTS="itsm.example.com",
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "at least 50 characters" in result.stderr
+
+
+def test_production_starts_with_a_strong_secret_key():
+    result = run_python(
+        ["-c", "import itsm.settings.production"],
+        SECRET_KEY=secrets.token_urlsafe(38),  # 51 characters
+        ALLOWED_HOSTS="itsm.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize("hosts", [None, "", "*", "itsm.example.com,*"])
 def test_production_refuses_to_start_without_explicit_hosts(hosts):
     env = {"SECRET_KEY": SECRET} | ({} if hosts is None else {"ALLOWED_HOSTS": hosts})

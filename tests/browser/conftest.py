@@ -62,8 +62,17 @@ def page(browser, live_server):
             page.failed_responses.append(f"{response.status} {response.url}")
 
     page.on("response", record_failure)
+    # Chromium reports every inline script or style the Content-Security-Policy blocked.
+    page.csp_violations = []
+
+    def record_violation(message):
+        if "Content Security Policy" in message.text:
+            page.csp_violations.append(message.text)
+
+    page.on("console", record_violation)
     yield page
     context.close()
+    assert page.csp_violations == [], "a page broke its Content-Security-Policy"
 
 
 @pytest.fixture

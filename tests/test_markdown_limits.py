@@ -1,0 +1,35 @@
+"""Every form and serializer that takes markdown applies the renderer's length limit.
+
+Past ``itsm.markup.MAX_LENGTH`` a text is shown unformatted, so no write path may accept
+a longer one (the portal forms had no limit at all).
+"""
+
+import pytest
+
+from incidents import admin_forms, forms
+from incidents.api import serializers
+from itsm.markup import MAX_LENGTH
+
+MARKDOWN_FIELDS = [
+    (forms.IncidentReportForm, "description"),
+    (forms.CommentForm, "body"),
+    (forms.ResolveForm, "resolution_notes"),
+    (admin_forms.ResolveForm, "resolution_notes"),
+    (admin_forms.CommentForm, "body"),
+]
+SERIALIZER_FIELDS = [
+    (serializers.IncidentFieldsSerializer, "description"),
+    (serializers.EmployeeIncidentUpdateSerializer, "description"),
+    (serializers.ResolveSerializer, "resolution_notes"),
+    (serializers.CommentCreateSerializer, "body"),
+]
+
+
+@pytest.mark.parametrize(("form", "name"), MARKDOWN_FIELDS)
+def test_forms_cap_markdown_at_the_renderer_limit(form, name):
+    assert form.base_fields[name].max_length == MAX_LENGTH
+
+
+@pytest.mark.parametrize(("serializer", "name"), SERIALIZER_FIELDS)
+def test_serializers_cap_markdown_at_the_renderer_limit(serializer, name):
+    assert serializer().fields[name].max_length == MAX_LENGTH
