@@ -191,8 +191,8 @@ def test_bulk_assign_to_a_group_asks_for_the_group(staff, sam, emma):
     desk = Team.objects.get(name="Service Desk")
     client = staff(sam)
 
-    page = bulk(client, "assign_to_group", incidents)
-    form = {"action": "assign_to_group", "apply": "yes", "select_across": "0"}
+    page = bulk(client, "assign_selected", incidents)
+    form = {"action": "assign_selected", "apply": "yes", "select_across": "0"}
     selected = {"_selected_action": [i.pk for i in incidents]}
     done = client.post(CHANGELIST, {**form, **selected, "group": desk.pk}, follow=True)
 
