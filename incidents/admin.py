@@ -9,6 +9,7 @@ override through ``incident_override_priority``.
 from datetime import timedelta
 
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
@@ -35,6 +36,7 @@ from itsm.roles import is_agent
 from itsm.workflow import TransitionNotAllowed
 
 SOON = timedelta(hours=1)
+CHILDREN_SHOWN = 50
 
 
 def sla_summary(incident, now) -> tuple[str, str]:
@@ -177,6 +179,20 @@ class IncidentAdmin(RecordAdmin):
     def get_fieldsets(self, request, obj=None):
         return CHANGE_FIELDSETS if obj is not None else ADD_FIELDSETS
 
+    def get_detail_queryset(self, request):
+        # Only the children the user may see: a restricted child's title stays hidden.
+        children = (
+            self.get_queryset(request)
+            .select_related(None)
+            .only("pk", "number", "title", "status")
+            .order_by("number")[:CHILDREN_SHOWN]
+        )
+        return (
+            super()
+            .get_detail_queryset(request)
+            .prefetch_related(Prefetch("children", children, to_attr="visible_children"))
+        )
+
     def transition_initial(self, obj, transition):
         if transition.name == "assign":
             return {"group": obj.assignment_group_id, "assignee": obj.assignee_id}
@@ -189,8 +205,7 @@ class IncidentAdmin(RecordAdmin):
 
     @admin.display(description="Child incidents")
     def children_list(self, obj):
-        children = obj.children.only("pk", "number", "title", "status").order_by("number")
-        context = {"records": children[:50], "opts": Incident._meta}
+        context = {"records": obj.visible_children, "opts": Incident._meta}
         return render_to_string("admin/itsm/linked_records.html", context)
 
     @admin.display(description="How the SLA was counted")

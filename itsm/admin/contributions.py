@@ -120,14 +120,12 @@ class CommentAdmin(RecordRowAdmin):
     list_select_related = ["author"]
     date_hierarchy = "created_at"
 
-    def get_list_display(self, request):
-        return [self.record_field, "author", "visibility", "created_at"]
-
-    def get_search_fields(self, request):
-        return [f"{self.record_field}__number", "body"]
-
-    def get_fields(self, request, obj=None):
-        return [self.record_field, "author", "visibility", "created_at", "body"]
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        record = self.record_field
+        self.list_display = [record, "author", "visibility", "created_at"]
+        self.search_fields = [f"{record}__number", "body"]
+        self.fields = [record, "author", "visibility", "created_at", "body"]
 
     def get_queryset(self, request):
         comments = super().get_queryset(request)
@@ -141,14 +139,12 @@ class AttachmentAdmin(RecordRowAdmin):
     date_hierarchy = "uploaded_at"
     readonly_fields = ["download"]
 
-    def get_list_display(self, request):
-        return ["original_name", self.record_field, "size", "uploaded_by", "uploaded_at"]
-
-    def get_search_fields(self, request):
-        return [f"{self.record_field}__number", "original_name"]
-
-    def get_fields(self, request, obj=None):
-        return [self.record_field, "download", "size", "uploaded_by", "uploaded_at"]
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        record = self.record_field
+        self.list_display = ["original_name", record, "size", "uploaded_by", "uploaded_at"]
+        self.search_fields = [f"{record}__number", "original_name"]
+        self.fields = [record, "download", "size", "uploaded_by", "uploaded_at"]
 
     @admin.display(description="File")
     def download(self, obj):

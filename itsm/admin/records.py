@@ -109,13 +109,23 @@ class RecordAdmin(
     def get_queryset(self, request):
         return self.record_type.list_visible_to(user=request.user)
 
+    def get_detail_queryset(self, request):
+        """The records of the user's scope, with what the record page shows."""
+        return self.get_queryset(request).select_related(*self.detail_related)
+
     def get_object(self, request, object_id, from_field=None):
         try:
             pk = self.model._meta.pk.to_python(object_id)
         except ValidationError:
             return None
-        records = self.get_queryset(request).select_related(*self.detail_related)
-        return records.filter(pk=pk).first()
+        return self.get_detail_queryset(request).filter(pk=pk).first()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is self.model:
+            # Links only to records the user may see (SECURITY.md S4), and the widget
+            # never renders the title of one they may not.
+            kwargs["queryset"] = self.get_queryset(request).select_related(None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         if obj is None:

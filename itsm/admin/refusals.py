@@ -58,7 +58,8 @@ class RecordAdminForm(ServiceFormMixin, forms.ModelForm):
     """The staff edit form of a record.
 
     ``version`` is the version the page was built from (a hidden input the change form
-    template renders); the app's update service refuses a save from a stale page.
+    template renders); the app's update service refuses a save from a stale page. Links
+    to records of the same type offer only those the user may see (``RecordAdmin``).
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -70,6 +71,26 @@ class RecordAdminForm(ServiceFormMixin, forms.ModelForm):
         elif "version" in self.fields:
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            links_record = getattr(field, "queryset", None) is not None and (
+                field.queryset.model is self._meta.model
+            )
+            if links_record and name in cleaned:
+                cleaned[name] = self._keep_hidden_link(name, cleaned[name])
+        return cleaned
+
+    def _keep_hidden_link(self, name, value):
+        """A link to a record the user may not see is not rendered, so it comes back
+        empty: keep it rather than let an unrelated edit remove it."""
+        current = getattr(self.instance, f"{name}_id", None)
+        if value is not None or not current:
+            return value
+        if self.fields[name].queryset.filter(pk=current).exists():
+            return value
+        return getattr(self.instance, name)
 
 
 class ServiceFormAdminMixin:

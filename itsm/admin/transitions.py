@@ -270,6 +270,9 @@ class WorkflowAdminMixin:
                 else:
                     label = self.operation_label(name)
                     self.message_user(request, f"{label}: done for {self.record_label(obj)}.")
+                    if self.get_object(request, obj.pk) is None:
+                        # A restricted record escalated past the user's group.
+                        return HttpResponseRedirect(self.changelist_url())
                     return HttpResponseRedirect(self.change_url(obj))
             else:
                 status = 400
@@ -297,6 +300,10 @@ class WorkflowAdminMixin:
         return reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
         )
+
+    def changelist_url(self) -> str:
+        opts = self.model._meta
+        return reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
 
 
 def _posted_version(request, obj) -> str:
