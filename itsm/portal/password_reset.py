@@ -26,9 +26,19 @@ class ThrottledPasswordResetView(PasswordResetView):
     def form_valid(self, form):
         address = form.cleaned_data["email"].strip().lower()
         key = "password-reset:" + hashlib.sha256(address.encode()).hexdigest()
-        cache.add(key, 0, timeout=WINDOW_SECONDS)
-        if cache.incr(key) > settings.PASSWORD_RESET_EMAILS_PER_HOUR:
+        if _count_one(key) > settings.PASSWORD_RESET_EMAILS_PER_HOUR:
             security_event("password_reset_throttled", request=self.request, user=None)
             return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = self.get_extra_email_context()
         return super().form_valid(form)
+
+
+def _count_one(key: str) -> int:
+    """Add one to the address's count for this window and return it."""
+    cache.add(key, 0, timeout=WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The window ended (or the cache was flushed) between add and incr: start anew.
+        cache.set(key, 1, timeout=WINDOW_SECONDS)
+        return 1
