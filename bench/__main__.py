@@ -83,6 +83,7 @@ def run():
     timed("portal list, staff", lambda: staff.get("/portal/incidents/"))
     timed("admin changelist (100 per page)", lambda: staff.get("/admin/incidents/incident/"))
     timed("SLA job with nothing due", _sla_job)
+    sla_job_with_due_records(people, int(os.environ.get("BENCH_SLA_DUE", 500)))
 
 
 def _work(services, incident, agent, desk):
@@ -105,6 +106,52 @@ def _sla_job():
     from incidents.tasks import incident_sla_check
 
     incident_sla_check()
+
+
+def sla_job_with_due_records(people, count: int) -> None:
+    """Two SLA job runs over ``count`` due incidents (P3, reported on a past Monday 09:00).
+
+    The first run is the everyday case (each has just passed its response warning); the
+    second is a backlog, as after an outage (each has passed its three other thresholds).
+    Messages are only enqueued, as with a broker: sending them is the notify task's cost.
+    """
+    from datetime import UTC, datetime, timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from incidents import services
+    from incidents.tests.factories import make_incident
+    from itsm.tasks import notify
+
+    today = timezone.now().astimezone(UTC).date()
+    monday = today - timedelta(days=today.weekday() + 28)
+    reported = datetime(monday.year, monday.month, monday.day, 9, tzinfo=UTC)
+    for _ in range(count):
+        connection.queries_log.clear()
+        make_incident(
+            reporter=people["sam"],
+            affected_user=people["emma"],
+            impact="low",
+            urgency="high",
+            reported_at=reported,
+        )
+    runs = [
+        ("one threshold each", reported + timedelta(hours=1, minutes=31)),
+        ("three thresholds each", reported + timedelta(days=14)),
+    ]
+    for what, now in runs:
+        with mock.patch.object(notify, "delay") as enqueue:
+            connection.queries_log.clear()
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                run = services.incident_sla_check_due(now=now)
+            elapsed = (time.perf_counter() - start) * 1000
+        label = f"SLA job, {run.handled} due, {what}"
+        print(
+            f"{label:<48} {elapsed:9.1f} ms   {len(queries):3d} queries"
+            f"   ({len(run.events)} events, {enqueue.call_count} messages enqueued)"
+        )
 
 
 if __name__ == "__main__":

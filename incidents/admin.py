@@ -6,15 +6,11 @@ Transition buttons, bulk actions, comments, attachments and history come from
 override through ``incident_override_priority``.
 """
 
-from datetime import timedelta
-
 from django.contrib import admin
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.html import format_html
 
-from incidents import services, sla
+from incidents import services
 from incidents.admin_forms import (
     ADD_FIELDSETS,
     CHANGE_FIELDSETS,
@@ -22,60 +18,21 @@ from incidents.admin_forms import (
     IncidentAdminForm,
     PriorityOverrideForm,
 )
-from incidents.choices import OPEN_STATUSES, Status
+from incidents.choices import OPEN_STATUSES
 from incidents.models import Incident, IncidentAttachment, IncidentComment, SlaEvent, SlaPause
 from incidents.selectors import DETAIL_RELATED
+from incidents.sla import INCIDENT_SLA
 from itsm.admin.bulk import transition_action
-from itsm.admin.columns import QueueFilter, short_duration
-from itsm.admin.contributions import AttachmentAdmin, CommentAdmin, RecordRowAdmin
-from itsm.admin.history import ReadOnlyInline
+from itsm.admin.columns import QueueFilter
+from itsm.admin.contributions import AttachmentAdmin, CommentAdmin
 from itsm.admin.records import RecordAdmin
+from itsm.admin.sla import SlaEventAdmin, SlaFilter, SlaPauseAdmin
 from itsm.admin.transitions import Operation
 from itsm.models import Team
 from itsm.roles import is_agent
 from itsm.workflow import TransitionNotAllowed
 
-SOON = timedelta(hours=1)
 CHILDREN_SHOWN = 50
-
-
-def sla_summary(incident, now) -> tuple[str, str]:
-    """(state, text) of the resolution clock from the row's stored fields only."""
-    due = incident.resolution_due_at
-    if incident.status in OPEN_STATUSES:
-        if due is None:
-            if incident.status == Status.ON_HOLD:
-                return "paused", "paused"
-            return "none", "no SLA"
-        if due <= now:
-            return "breached", f"breached {short_duration(now - due)} ago"
-        return ("soon" if due - now <= SOON else "ok"), f"{short_duration(due - now)} left"
-    if due is None or incident.resolved_at is None:
-        return "none", "-"
-    if incident.resolved_at <= due:
-        return "ok", "met"
-    return "breached", f"missed by {short_duration(incident.resolved_at - due)}"
-
-
-class SlaFilter(admin.SimpleListFilter):
-    """SLA state from the stored, indexed due time (never computed per row)."""
-
-    title = "resolution SLA"
-    parameter_name = "sla"
-
-    def lookups(self, request, model_admin):
-        return [("soon", "Breaching within 1 hour"), ("breached", "Breached"), ("paused", "Paused")]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        open_ = queryset.filter(status__in=OPEN_STATUSES)
-        if self.value() == "soon":
-            return open_.filter(resolution_due_at__gt=now, resolution_due_at__lte=now + SOON)
-        if self.value() == "breached":
-            return open_.filter(resolution_due_at__lte=now)
-        if self.value() == "paused":
-            return open_.filter(status=Status.ON_HOLD, resolution_due_at__isnull=True)
-        return queryset
 
 
 class MajorFilter(admin.BooleanFieldListFilter):
@@ -105,21 +62,10 @@ def _override_priority(request, record_id, params):
     )
 
 
-class SlaPauseInline(ReadOnlyInline):
-    model = SlaPause
-    fields = ["reason", "started_at", "ended_at"]
-    readonly_fields = fields
-
-
-class SlaEventInline(ReadOnlyInline):
-    model = SlaEvent
-    fields = ["clock", "kind", "occurred_at", "recorded_at"]
-    readonly_fields = fields
-
-
 @admin.register(Incident)
 class IncidentAdmin(RecordAdmin):
     form = IncidentAdminForm
+    sla = INCIDENT_SLA
     detail_related = tuple(DETAIL_RELATED)
     open_statuses = frozenset(OPEN_STATUSES)
     ask_reason = frozenset({"escalate_to_manager"})
@@ -137,7 +83,6 @@ class IncidentAdmin(RecordAdmin):
             available=lambda request, incident: incident.is_open and is_agent(request.user),
         ),
     }
-    record_inlines = (SlaEventInline, SlaPauseInline)
 
     list_display = [
         "number",
@@ -198,19 +143,10 @@ class IncidentAdmin(RecordAdmin):
             return {"group": obj.assignment_group_id, "assignee": obj.assignee_id}
         return {}
 
-    @admin.display(description="SLA", ordering="resolution_due_at")
-    def sla_left(self, obj):
-        state, text = sla_summary(obj, timezone.now())
-        return format_html('<span class="sla-{}">{}</span>', state, text)
-
     @admin.display(description="Child incidents")
     def children_list(self, obj):
         context = {"records": obj.visible_children, "opts": Incident._meta}
         return render_to_string("admin/itsm/linked_records.html", context)
-
-    @admin.display(description="How the SLA was counted")
-    def sla_explanation(self, obj):
-        return render_to_string("admin/itsm/sla_explanation.html", {"clocks": sla.explain(obj)})
 
     def create_via_service(self, request, form):
         data = {
@@ -236,18 +172,5 @@ class IncidentAdmin(RecordAdmin):
 
 admin.site.register(IncidentComment, CommentAdmin)
 admin.site.register(IncidentAttachment, AttachmentAdmin)
-
-
-@admin.register(SlaPause)
-class SlaPauseAdmin(RecordRowAdmin):
-    list_display = ["incident", "reason", "started_at", "ended_at"]
-    list_filter = ["reason"]
-    search_fields = ["incident__number"]
-
-
-@admin.register(SlaEvent)
-class SlaEventAdmin(RecordRowAdmin):
-    list_display = ["incident", "clock", "kind", "occurred_at", "recorded_at"]
-    list_filter = ["clock", "kind"]
-    search_fields = ["incident__number"]
-    date_hierarchy = "occurred_at"
+admin.site.register(SlaPause, SlaPauseAdmin)
+admin.site.register(SlaEvent, SlaEventAdmin)

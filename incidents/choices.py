@@ -43,16 +43,6 @@ class ResolutionCode(models.TextChoices):
     RESOLVED_BY_PARENT = "resolved_by_parent", _("Resolved by parent incident")
 
 
-class SlaClock(models.TextChoices):
-    RESPONSE = "response", _("Response")
-    RESOLUTION = "resolution", _("Resolution")
-
-
-class SlaEventKind(models.TextChoices):
-    WARNING = "warning", _("75 % of target used")
-    BREACH = "breach", _("Target breached")
-
-
 class EscalationKind(models.TextChoices):
     FUNCTIONAL = "functional", _("Functional (next tier)")
     HIERARCHICAL = "hierarchical", _("Hierarchical (group manager)")

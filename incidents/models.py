@@ -10,13 +10,12 @@ from incidents.choices import (
     Channel,
     HoldReason,
     ResolutionCode,
-    SlaClock,
-    SlaEventKind,
     Status,
 )
 from itsm.audit import audit_history
 from itsm.choices import Level, Priority, Tier
 from itsm.records import AttachmentBase, CommentBase
+from itsm.sla.models import SlaEventBase, SlaPauseBase, event_once, one_open_pause
 
 User = settings.AUTH_USER_MODEL
 
@@ -170,48 +169,19 @@ class IncidentAttachment(AttachmentBase):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
 
 
-class SlaPause(models.Model):
+class SlaPause(SlaPauseBase):
     """An interval during which the incident's SLA clocks do not count."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sla_pauses")
-    reason = models.CharField(max_length=40, help_text="The status code that paused the clock.")
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
-    history = audit_history()
 
-    class Meta:
-        ordering = ["started_at"]
-        verbose_name = "SLA pause"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["incident"],
-                condition=models.Q(ended_at__isnull=True),
-                name="sla_pause_one_open_per_incident",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.reason} from {self.started_at:%Y-%m-%d %H:%M}"
+    class Meta(SlaPauseBase.Meta):
+        constraints = [one_open_pause("incident", name="sla_pause_one_open_per_incident")]
 
 
-class SlaEvent(models.Model):
-    """A warning (75 %) or breach (100 %) of one SLA clock, recorded once."""
+class SlaEvent(SlaEventBase):
+    """A warning (75 %) or breach (100 %) of one incident SLA clock, recorded once."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sla_events")
-    clock = models.CharField(max_length=10, choices=SlaClock.choices)
-    kind = models.CharField(max_length=10, choices=SlaEventKind.choices)
-    occurred_at = models.DateTimeField(help_text="When the threshold was crossed.")
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    history = audit_history()
 
-    class Meta:
-        ordering = ["occurred_at"]
-        verbose_name = "SLA event"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["incident", "clock", "kind"], name="sla_event_once_per_clock"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.clock} {self.kind}"
+    class Meta(SlaEventBase.Meta):
+        constraints = [event_once("incident", name="sla_event_once_per_clock")]

@@ -49,11 +49,17 @@ def save_record(
     seen by a version check and by "recently updated" lists.
     """
     fields = set(fields)
+    stamp_record(instance, actor=actor, reason=reason, fields=fields, transition=transition)
+    instance.save(update_fields=sorted(fields))
+    return instance
+
+
+def stamp_record(instance, *, actor, reason: str, fields: set[str], transition: str = "") -> None:
+    """What every save of a record carries: the version bump, ``updated_at`` (added to
+    ``fields``), the actor, the reason and the transition for its history row."""
     if hasattr(instance, "version"):
         instance.version += 1
         fields.add("version")
     if hasattr(instance, "updated_at"):
         fields.add("updated_at")
     record_change(instance, actor, reason, transition=transition)
-    instance.save(update_fields=sorted(fields))
-    return instance

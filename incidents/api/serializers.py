@@ -9,13 +9,13 @@ cannot be written here.
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from incidents import sla
 from incidents.choices import Channel, EscalationKind, HoldReason, ResolutionCode
 from incidents.models import Incident, IncidentComment
 from incidents.selectors import incident_list_visible_to
+from incidents.sla import INCIDENT_SLA
+from itsm.api.sla import SlaField
 from itsm.choices import Level, Priority, RecordKind
 from itsm.models import Category, ConfigurationItem, Service
 
@@ -142,45 +142,14 @@ class StaffIncidentSerializer(EmployeeIncidentSerializer):
         read_only_fields = STAFF_READ_FIELDS
 
 
-class IntervalSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField(allow_null=True)
-
-
-class SlaClockSerializer(serializers.Serializer):
-    """One clock and how its figure was reached (see ``incidents.sla.explain``)."""
-
-    target_minutes = serializers.IntegerField()
-    elapsed_minutes = serializers.IntegerField()
-    paused_minutes = serializers.IntegerField()
-    percent = serializers.FloatField()
-    breached = serializers.BooleanField()
-    is_paused = serializers.BooleanField()
-    stopped_at = serializers.DateTimeField(allow_null=True)
-    due_at = serializers.DateTimeField(allow_null=True)
-    counted = IntervalSerializer(many=True)
-    paused = IntervalSerializer(many=True)
-
-
-class SlaSerializer(serializers.Serializer):
-    """Both clocks; empty when the incident has no SLA policy or target."""
-
-    response = SlaClockSerializer(required=False)
-    resolution = SlaClockSerializer(required=False)
-
-
 class StaffIncidentDetailSerializer(StaffIncidentSerializer):
     """The staff list fields plus the SLA explanation (detail only: it costs queries)."""
 
-    sla = serializers.SerializerMethodField()
+    sla = SlaField(INCIDENT_SLA)
 
     class Meta(StaffIncidentSerializer.Meta):
         fields = (*STAFF_READ_FIELDS, "sla")
         read_only_fields = fields
-
-    @extend_schema_field(SlaSerializer)
-    def get_sla(self, incident):
-        return SlaSerializer(sla.explain(incident)).data
 
 
 # --- Write --------------------------------------------------------------------------------

@@ -5,7 +5,11 @@ from incidents.services.contributions import (
     incident_comment_add,
     incident_watch,
 )
-from incidents.services.jobs import incident_auto_close_due, incident_sla_record_due
+from incidents.services.jobs import (
+    incident_auto_close_due,
+    incident_sla_check_due,
+    incident_sla_record_due,
+)
 from incidents.services.records import (
     EMPLOYEE_EDITABLE,
     STAFF_EDITABLE,
@@ -23,6 +27,7 @@ __all__ = [
     "incident_comment_add",
     "incident_create",
     "incident_override_priority",
+    "incident_sla_check_due",
     "incident_sla_record_due",
     "incident_transition",
     "incident_update",

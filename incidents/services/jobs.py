@@ -3,71 +3,68 @@
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from incidents import sla
-from incidents.choices import (
-    SlaClock,
-    SlaEventKind,
-    Status,
-)
-from incidents.models import Incident, SlaEvent
+from incidents.choices import Status
+from incidents.models import Incident
 from incidents.services.transitions import incident_transition
-from itsm.audit import record_change, system_user
+from incidents.sla import INCIDENT_SLA
+from itsm.audit import system_user
 from itsm.choices import Priority
-from itsm.notifications import notify_on_commit
+from itsm.sla import jobs
+from itsm.sla.models import SlaClock, SlaEventKind
 from itsm.workflow import TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
 ESCALATE_ON_BREACH = frozenset({Priority.P1, Priority.P2})
 
 
+def incident_sla_check_due(*, now=None, limit: int | None = None) -> jobs.JobRun:
+    """The SLA job over every incident due by ``now`` (the per-minute task runs it).
+
+    Each threshold passed is recorded once and notified after commit; a resolution
+    breach on a P1/P2 escalates to the group manager.
+    """
+    return jobs.record_due(
+        INCIDENT_SLA,
+        now=now or timezone.now(),
+        actor=system_user(),
+        after_batch=_escalate_breaches,
+        limit=limit,
+    )
+
+
 def incident_sla_record_due(*, incident_id, now=None) -> list[tuple[str, str]]:
-    """Record every SLA threshold the incident has crossed by ``now``, once each.
+    """Record every SLA threshold the incident has passed by ``now``, once each.
 
     Returns the (clock, kind) events recorded by this call; a second call records none.
-    A resolution breach on a P1/P2 escalates to the group manager.
     """
-    now = now or timezone.now()
-    actor = system_user()
-    with transaction.atomic():
-        incident = (
-            Incident.objects.select_for_update(of=("self",))
-            .select_related("sla_policy__calendar", "assignment_group")
-            .get(pk=incident_id)
-        )
-        recorded = {(e.clock, e.kind) for e in incident.sla_events.all()}
-        new_events = []
-        for clock, state in sla.clocks(incident, now=now).items():
-            for kind, fraction in sla.THRESHOLDS.items():
-                if (clock, kind) in recorded or state.percent < fraction * 100:
-                    continue
-                crossed = sla.threshold_moment(incident, clock, fraction) or now
-                event = SlaEvent(incident=incident, clock=clock, kind=kind, occurred_at=crossed)
-                record_change(event, actor, f"sla_{kind}: {clock}")
-                event.save()
-                recorded.add((clock, kind))
-                new_events.append((clock, kind))
-        fields = sla.refresh(incident, recorded=recorded)
-        if new_events or fields:
-            reasons = ", ".join(f"{kind} {clock}" for clock, kind in new_events) or "reschedule"
-            record_change(incident, actor, f"sla: {reasons}")
-            incident.save(update_fields=fields or ["sla_next_check_at"])
-        for clock, kind in new_events:
-            notify_on_commit(incident, f"sla_{kind}", clock=clock)
-    breached_resolution = (SlaClock.RESOLUTION, SlaEventKind.BREACH) in new_events
-    if breached_resolution and incident.priority in ESCALATE_ON_BREACH:
-        _escalate_on_breach(incident, actor)
-    return new_events
+    events = jobs.record_one(
+        INCIDENT_SLA,
+        incident_id,
+        now=now or timezone.now(),
+        actor=system_user(),
+        after_batch=_escalate_breaches,
+    )
+    return [(event.clock, event.kind) for event in events]
 
 
-def _escalate_on_breach(incident, actor) -> None:
+def _escalate_breaches(events: list[jobs.NewEvent]) -> None:
+    for event in events:
+        incident = event.record
+        breach = (event.clock, event.kind) == (SlaClock.RESOLUTION, SlaEventKind.BREACH)
+        # Only an open incident is escalated; a breach recorded after it was resolved is
+        # only notified.
+        if breach and incident.is_open and incident.priority in ESCALATE_ON_BREACH:
+            _escalate_on_breach(incident)
+
+
+def _escalate_on_breach(incident) -> None:
     try:
         incident_transition(
             incident_id=incident.pk,
             name="escalate_to_manager",
-            actor=actor,
+            actor=system_user(),
             reason="resolution SLA breached",
         )
     except TransitionNotAllowed as refused:

@@ -245,3 +245,100 @@ def test_a_met_response_keeps_its_due_time_through_a_later_hold(emma, ravi, sam,
     held = _hold(incident, ravi)
     assert held.response_due_at == at(2026, 3, 2, 11, 0)
     assert held.resolution_due_at is None
+
+
+# --- Issue 6 section 6, through the incident service -------------------------------------
+
+
+def test_a_met_response_keeps_its_due_time_after_the_hold_is_resumed(emma, ravi, sam, clock):
+    incident = make_incident(reporter=emma, impact="low", urgency="high")  # P3: 2 h response
+    clock.now = at(2026, 3, 2, 9, 30)
+    _work_on(incident, ravi, sam)
+    clock.now = at(2026, 3, 2, 10, 0)
+    _hold(incident, ravi)
+    clock.now = at(2026, 3, 2, 10, 30)
+    resumed = _resume(incident, ravi)
+
+    assert resumed.response_due_at == at(2026, 3, 2, 11, 0)
+    figures = sla.explain(resumed)["response"]
+    assert figures["due_at"] == at(2026, 3, 2, 11, 0) and figures["paused_minutes"] == 0
+
+
+def test_a_response_met_by_resolving_keeps_its_due_time_after_a_rejection(emma, ravi, sam, clock):
+    incident = make_incident(reporter=emma, impact="low", urgency="high")
+    clock.now = at(2026, 3, 2, 9, 20)
+    _work_on(incident, ravi, sam)
+    services.incident_transition(
+        incident_id=incident.pk,
+        name="resolve",
+        actor=ravi,
+        resolution_code="workaround",
+        resolution_notes="Cleared cache.",
+    )
+    clock.now = at(2026, 3, 2, 10, 0)
+    reopened = services.incident_transition(
+        incident_id=incident.pk, name="reject", actor=emma, reason="Still broken."
+    )
+
+    assert reopened.response_due_at == at(2026, 3, 2, 11, 0)
+    # The resolution clock restarted: the 40 minutes spent resolved are paused.
+    assert reopened.resolution_due_at == at(2026, 3, 5, 9, 40)
+
+
+def _assign_to(incident, agent, desk):
+    return services.incident_transition(
+        incident_id=incident.pk, name="assign", actor=desk, group=network_team(), assignee=agent
+    )
+
+
+def test_a_p1_assigned_exactly_at_its_response_due_time_is_met_everywhere(
+    emma, ravi, sam, clock, api_client
+):
+    incident = p1(emma)  # response due 09:15
+    clock.now = at(2026, 3, 2, 9, 15)
+    incident_sla_check()  # the job runs at the due time itself
+    incident = _assign_to(incident, ravi, sam)
+    clock.now = at(2026, 3, 2, 9, 16)
+    incident_sla_check()
+
+    events = set(SlaEvent.objects.filter(clock="response").values_list("kind", flat=True))
+    assert events == {"warning"}
+    assert sla.explain(incident)["response"]["breached"] is False
+    api_client.force_login(sam)
+    detail = api_client.get(f"/api/v1/incidents/{incident.pk}/").json()
+    assert detail["sla"]["response"]["breached"] is False
+
+
+def test_a_p1_assigned_a_minute_late_is_breached_everywhere_even_if_the_job_missed_it(
+    emma, ravi, sam, clock, api_client
+):
+    incident = p1(emma)
+    clock.now = at(2026, 3, 2, 9, 16)
+    incident = _assign_to(incident, ravi, sam)  # the job did not run between 09:15 and now
+    clock.now = at(2026, 3, 2, 9, 17)
+    incident_sla_check()
+
+    breach = SlaEvent.objects.get(clock="response", kind="breach")
+    assert breach.occurred_at == at(2026, 3, 2, 9, 15)
+    assert sla.explain(incident)["response"]["breached"] is True
+    api_client.force_login(sam)
+    detail = api_client.get(f"/api/v1/incidents/{incident.pk}/").json()
+    assert detail["sla"]["response"]["breached"] is True
+
+
+def test_working_hours_inside_the_skipped_hour_start_at_the_end_of_the_gap(emma, clock):
+    calendar = BusinessCalendar.objects.create(name="Night shift", time_zone="Europe/Berlin")
+    for weekday in range(7):
+        WorkingHours.objects.create(
+            calendar=calendar, weekday=weekday, start=dt.time(2, 15), end=dt.time(6)
+        )
+    policy = SlaPolicy.objects.get(is_default=True)
+    policy.calendar = calendar
+    policy.save()
+    clock.now = at(2026, 3, 28, 12, 0)  # Saturday; Berlin springs forward on Sunday at 02:00
+    incident = p1(emma)
+
+    # Sunday's hours open at 03:00 CEST (01:00 UTC), not 03:15.
+    assert incident.response_due_at == at(2026, 3, 29, 1, 15)
+    # 3 h on Sunday, then 1 h from Monday 02:15 CEST (00:15 UTC).
+    assert incident.resolution_due_at == at(2026, 3, 30, 1, 15)

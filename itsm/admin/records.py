@@ -11,7 +11,8 @@ the record type registered in :mod:`itsm.registry`:
   all calling the record type's transition service;
 - comment and attachment inlines and operations through its contribution services;
 - read-only history with field diffs (the status included);
-- the priority, group, age and version columns and the queue filter.
+- the priority, group, age, version and SLA columns, the queue and SLA filters, and the
+  SLA explanation and inlines when the record type has clocks.
 
 Records follow the kit's conventions: ``number``, ``version``, ``reported_at``,
 ``priority``, ``assignment_group``, ``assignee`` and ``is_finished``.
@@ -34,21 +35,26 @@ from itsm.admin.contributions import (
 from itsm.admin.history import ReadOnlyHistoryMixin
 from itsm.admin.people import PeopleAutocompleteMixin
 from itsm.admin.refusals import RecordAdminForm, ServiceFormAdminMixin
+from itsm.admin.sla import SlaAdminMixin
 from itsm.admin.transitions import Operation, WorkflowAdminMixin
 from itsm.registry import record_type_for
 
 
 class RecordAdmin(
-    PeopleAutocompleteMixin, WorkflowAdminMixin, ServiceFormAdminMixin, ReadOnlyHistoryMixin
+    SlaAdminMixin,
+    PeopleAutocompleteMixin,
+    WorkflowAdminMixin,
+    ServiceFormAdminMixin,
+    ReadOnlyHistoryMixin,
 ):
     """The staff console of one record type (see the module docstring).
 
-    Declarations beyond Django's own: ``detail_related`` (``select_related`` for the
-    record page), ``open_statuses`` (the queue filter's "open"), ``extra_actions`` (bulk
-    actions besides the table's), ``bulk_labels`` (a bulk action's label when the
-    transition's own reads badly in the action list), ``extra_operations`` (buttons
-    besides transitions, comments and attachments) and ``record_inlines`` (inlines
-    after the comments and attachments).
+    Declarations beyond Django's own: ``sla`` (the record type's ``RecordSla``, for the
+    SLA column, filter, explanation and inlines), ``detail_related`` (``select_related``
+    for the record page), ``open_statuses`` (the queue filter's "open"),
+    ``extra_actions`` (bulk actions besides the table's), ``bulk_labels`` (a bulk
+    action's label when the transition's own reads badly in the action list) and
+    ``extra_operations`` (buttons besides transitions, comments and attachments).
     """
 
     form = RecordAdminForm
@@ -57,7 +63,6 @@ class RecordAdmin(
     extra_actions: tuple = ()
     bulk_labels: dict[str, str] = {}
     extra_operations: dict[str, Operation] = {}
-    record_inlines: tuple = ()
     show_full_result_count = False
 
     # --- the record type ------------------------------------------------------------------
@@ -135,7 +140,7 @@ class RecordAdmin(
         return [
             inline_for(CommentInline, comments),
             inline_for(AttachmentInline, attachments),
-            *self.record_inlines,
+            *self.sla_inlines(),
         ]
 
     def has_change_permission(self, request, obj=None):

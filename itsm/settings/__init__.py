@@ -248,6 +248,11 @@ CACHES = {
 INCIDENT_CONFIRMATION_WINDOW = timedelta(days=int(os.environ.get("INCIDENT_CONFIRM_DAYS", 5)))
 SYSTEM_USERNAME = "system"
 
+# The SLA job handles due records in batches (one transaction and a few queries each) and
+# at most this many per run; what a run leaves stays due for the next one.
+SLA_JOB_BATCH_SIZE = int(os.environ.get("SLA_JOB_BATCH_SIZE", 500))
+SLA_JOB_MAX_RECORDS = int(os.environ.get("SLA_JOB_MAX_RECORDS", 5000))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,5 +1,22 @@
-"""Business-time arithmetic over a weekly working-hours calendar."""
+"""Business-time arithmetic over a weekly working-hours calendar.
 
+Working hours are local wall-clock times in the calendar's time zone; every instant the
+functions take or return is an aware datetime, returned in UTC.
+
+Daylight saving time. On the day the clocks jump, a wall-clock time may not exist (the
+skipped hour, or half hour on Lord Howe Island) or may exist twice (the repeated hour):
+
+- a start or end of working hours inside the skipped hour moves to the end of the gap:
+  on the spring-forward night in Berlin a span starting at 02:15 opens at 03:00 CEST, and
+  a span ending at 02:15 ends at 03:00 CEST (it counts nothing after the jump);
+- a start or end inside the repeated hour is its first occurrence (the summer-time
+  reading): 02:15 on the fall-back night in Berlin is 02:15 CEST.
+
+So a span never counts time that is not inside its wall-clock hours, the intervals of a
+day stay ordered and disjoint, and a 24x7 calendar counts real elapsed time.
+"""
+
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -38,6 +55,9 @@ class CalendarSpec:
             hours[weekday] = spans
         object.__setattr__(self, "hours", hours)
         object.__setattr__(self, "holidays", frozenset(self.holidays))
+        # Each local day's intervals, computed once per spec (a spec lives for a request
+        # or an SLA job batch, and every clock of every record on the policy reads them).
+        object.__setattr__(self, "_days", {})
 
 
 ALWAYS = CalendarSpec(
@@ -54,16 +74,39 @@ def to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _day_intervals(spec: CalendarSpec, day: date) -> list[Interval]:
-    if day in spec.holidays:
-        return []
+def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of wall-clock ``wall`` on ``day`` (DST rules in the module docstring)."""
+    naive = datetime.combine(day, wall)
+    # fold=0 is the first occurrence of a repeated time.
+    instant = naive.replace(tzinfo=tz).astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) == naive:
+        return instant
+    # Not a real local time: it lies in a gap, between the instant the fold=1 reading
+    # gives (before the jump) and the one fold=0 gives (after it). The end of the gap is
+    # the jump itself: the first second whose offset is the post-jump one.
+    after_offset = instant.astimezone(tz).utcoffset()
+    lo = math.floor(naive.replace(tzinfo=tz, fold=1).timestamp())
+    hi = math.ceil(instant.timestamp())
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, tz).utcoffset() == after_offset:
+            hi = mid
+        else:
+            lo = mid
+    return datetime.fromtimestamp(hi, UTC)
+
+
+def _day_intervals(spec: CalendarSpec, day: date) -> tuple[Interval, ...]:
+    cached = spec._days.get(day)
+    if cached is not None:
+        return cached
     out = []
-    for s, e in spec.hours.get(day.weekday(), ()):
-        end_day = day + ONE_DAY if e == MIDNIGHT else day
-        lo = datetime.combine(day, s, tzinfo=spec.tz)
-        hi = datetime.combine(end_day, e, tzinfo=spec.tz)
-        out.append((lo.astimezone(UTC), hi.astimezone(UTC)))
-    return out
+    if day not in spec.holidays:
+        for s, e in spec.hours.get(day.weekday(), ()):
+            end_day = day + ONE_DAY if e == MIDNIGHT else day
+            out.append((local_instant(day, s, spec.tz), local_instant(end_day, e, spec.tz)))
+    spec._days[day] = tuple(out)
+    return spec._days[day]
 
 
 def _intervals_from(spec: CalendarSpec, start: datetime, days: int) -> Iterator[Interval]:
@@ -72,8 +115,8 @@ def _intervals_from(spec: CalendarSpec, start: datetime, days: int) -> Iterator[
     cursor = start
     for _ in range(days):
         for lo, hi in _day_intervals(spec, day):
-            # Spring-forward gaps can map wall-clock times out of order; the
-            # cursor keeps intervals disjoint, ordered and never negative.
+            # The cursor keeps intervals disjoint, ordered and never negative, even for
+            # spans that a spring-forward gap empties.
             lo = max(lo, cursor)
             if hi > lo:
                 yield lo, hi

@@ -1,4 +1,18 @@
-"""SLA clocks: business time elapsed against a target, with pauses."""
+"""SLA clocks: business time elapsed against a target, with pauses.
+
+A clock starts at ``started_at``, counts business time (see :mod:`itsm.sla.calendar`)
+except while paused, and may be stopped. Two rules hold everywhere a clock is read:
+
+- Nothing after a clock's stop changes its figures. Pauses that start at or after the
+  stop are ignored and a pause that straddles the stop counts only up to it, so a met
+  response keeps its due time through a later hold, and time spent resolved before a
+  rejection (a pause starting at the resolution) never moves the response due time.
+- Exactly 100 %: a clock is *met* when it stops at or before its due time and *breached*
+  when it runs past its due time or stops after it (:func:`is_past`). A clock that is
+  running exactly at its due time is not breached yet. A threshold below 100 % (the
+  warning) is crossed the same way: once the clock runs past the instant it is reached.
+  The SLA job, the API, the admin and the portal all use this one definition.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +51,15 @@ class ClockState:
     stopped_at: datetime | None
     counted: tuple[Interval, ...]
     paused_intervals: tuple[Interval, ...]
+
+
+def is_past(instant: datetime | None, end: datetime) -> bool:
+    """Whether a clock that ran until ``end`` went past ``instant`` (a due time or threshold).
+
+    The one definition of "breached": ``end`` is the stop, or now for a running clock.
+    ``instant`` is None while an open pause holds the clock short of it.
+    """
+    return instant is not None and end > instant
 
 
 def _merge_pauses(pauses: Sequence[Pause]) -> list[Span]:
@@ -78,25 +101,41 @@ def _split(working: list[Interval], spans: list[Span]) -> tuple[list[Interval], 
     return counted, paused
 
 
+def _until_stop(spans: list[Span], stop: datetime | None) -> list[Span]:
+    """The pause spans as seen by a clock stopped at ``stop``: nothing after it counts."""
+    if stop is None:
+        return spans
+    return [(lo, stop if hi is None or hi > stop else hi) for lo, hi in spans if lo < stop]
+
+
 def _reach(
-    spec: CalendarSpec, start: datetime, amount: timedelta, spans: list[Span]
-) -> datetime | None:
-    """Instant counted business time from start reaches amount; None if an open pause blocks it."""
-    t, left = start, amount
-    if not left:
-        return t
+    spec: CalendarSpec, start: datetime, amounts: Sequence[timedelta], spans: list[Span]
+) -> list[datetime | None]:
+    """Instants counted business time from start reaches each amount, in one walk.
+
+    None for an amount an open pause holds the clock short of.
+    """
+    pending = sorted({a for a in amounts if a})
+    found = {timedelta(): start}
+    t, used = start, timedelta()
     for lo, hi in spans:
+        if not pending:
+            break
         if hi is not None and hi <= t:
             continue
         if lo > t:
             gap = business_time_between(spec, t, lo)
-            if left <= gap:
-                return add_business_time(spec, t, left)
-            left -= gap
+            while pending and pending[0] - used <= gap:
+                amount = pending.pop(0)
+                found[amount] = add_business_time(spec, t, amount - used)
+            used += gap
         if hi is None:
-            return None
-        t = max(t, hi)
-    return add_business_time(spec, t, left)
+            pending = []
+        else:
+            t = max(t, hi)
+    for amount in pending:
+        found[amount] = add_business_time(spec, t, amount - used)
+    return [found.get(amount) for amount in amounts]
 
 
 def compute_clock(
@@ -114,23 +153,21 @@ def compute_clock(
         raise ValueError("target must not be negative")
     stopped = stopped_at is not None
     end = to_utc(stopped_at) if stopped else now
-    spans = _merge_pauses(pauses)
-    if stopped:
-        # Once stopped, an open pause is treated as ending at the stop.
-        spans = [(lo, end if hi is None else hi) for lo, hi in spans if hi is not None or lo < end]
+    spans = _until_stop(_merge_pauses(pauses), end if stopped else None)
     counted, paused = _split(working_intervals(spec, started_at, end), spans)
     elapsed = sum((hi - lo for lo, hi in counted), timedelta())
     paused_total = sum((hi - lo for lo, hi in paused), timedelta())
     is_paused = not stopped and any(lo <= now and (hi is None or now < hi) for lo, hi in spans)
+    [due] = _reach(spec, started_at, [target], spans)
     return ClockState(
         started_at=started_at,
         target=target,
         elapsed=elapsed,
         paused=paused_total,
-        due_at=_reach(spec, started_at, target, spans),
+        due_at=due,
         remaining=max(target - elapsed, timedelta()),
         percent=elapsed / target * 100 if target else 100.0,
-        breached=elapsed > target,
+        breached=is_past(due, end),
         is_paused=is_paused,
         stopped_at=to_utc(stopped_at) if stopped else None,
         counted=tuple(counted),
@@ -139,10 +176,23 @@ def compute_clock(
 
 
 def due_at(
-    spec: CalendarSpec, *, started_at: datetime, target: timedelta, pauses: Sequence[Pause]
+    spec: CalendarSpec,
+    *,
+    started_at: datetime,
+    target: timedelta,
+    pauses: Sequence[Pause],
+    stopped_at: datetime | None = None,
 ) -> datetime | None:
     """Instant the target is reached; None while an open pause holds the clock."""
-    return threshold_at(spec, started_at=started_at, target=target, pauses=pauses, fraction=1.0)
+    [due] = thresholds_at(
+        spec,
+        started_at=started_at,
+        target=target,
+        pauses=pauses,
+        fractions=[1.0],
+        stopped_at=stopped_at,
+    )
+    return due
 
 
 def threshold_at(
@@ -152,8 +202,35 @@ def threshold_at(
     target: timedelta,
     pauses: Sequence[Pause],
     fraction: float,
+    stopped_at: datetime | None = None,
 ) -> datetime | None:
     """Instant elapsed business time reaches fraction * target (e.g. 0.75 for a warning)."""
-    if target < timedelta() or fraction < 0:
-        raise ValueError("target and fraction must not be negative")
-    return _reach(spec, to_utc(started_at), target * fraction, _merge_pauses(pauses))
+    [instant] = thresholds_at(
+        spec,
+        started_at=started_at,
+        target=target,
+        pauses=pauses,
+        fractions=[fraction],
+        stopped_at=stopped_at,
+    )
+    return instant
+
+
+def thresholds_at(
+    spec: CalendarSpec,
+    *,
+    started_at: datetime,
+    target: timedelta,
+    pauses: Sequence[Pause],
+    fractions: Sequence[float],
+    stopped_at: datetime | None = None,
+) -> list[datetime | None]:
+    """:func:`threshold_at` for several fractions of one clock, in one walk.
+
+    For a stopped clock only the pauses before ``stopped_at`` count.
+    """
+    if target < timedelta() or any(f < 0 for f in fractions):
+        raise ValueError("target and fractions must not be negative")
+    stop = None if stopped_at is None else to_utc(stopped_at)
+    spans = _until_stop(_merge_pauses(pauses), stop)
+    return _reach(spec, to_utc(started_at), [target * f for f in fractions], spans)

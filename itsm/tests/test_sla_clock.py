@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from itsm.sla.calendar import ALWAYS, CalendarSpec, business_time_between
-from itsm.sla.clock import Pause, compute_clock, due_at, threshold_at
+from itsm.sla.clock import Pause, compute_clock, due_at, threshold_at, thresholds_at
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
@@ -249,5 +249,27 @@ def test_clock_property():
             assert (c.elapsed >= target) == (c.due_at <= now)
         other = compute_clock(LON, started_at=start, target=target + H, pauses=pauses, now=now)
         assert (other.elapsed, other.paused) == (c.elapsed, c.paused)
+
+    check()
+
+
+def test_thresholds_in_one_walk_match_one_at_a_time():
+    hyp = pytest.importorskip("hypothesis")
+    st = hyp.strategies
+    base = datetime(2026, 1, 5, tzinfo=UTC)
+    offsets = st.integers(min_value=0, max_value=14 * 24 * 60).map(lambda m: base + m * M)
+    pause = st.tuples(offsets, st.one_of(st.none(), st.integers(0, 3000))).map(
+        lambda p: Pause(p[0], None if p[1] is None else p[0] + p[1] * M)
+    )
+    fractions = st.lists(st.sampled_from([0, 0.25, 0.5, 0.75, 1.0, 1.5]), max_size=4)
+
+    @hyp.settings(max_examples=200, deadline=None, database=None)
+    @hyp.given(offsets, st.lists(pause, max_size=4), st.integers(0, 60 * 40), fractions, offsets)
+    def check(start, pauses, target_minutes, wanted, stop):
+        kwargs = {"started_at": start, "target": target_minutes * M, "pauses": pauses}
+        kwargs["stopped_at"] = stop if stop > start else None
+        together = thresholds_at(LON, fractions=wanted, **kwargs)
+        alone = [threshold_at(LON, fraction=f, **kwargs) for f in wanted]
+        assert together == alone
 
     check()

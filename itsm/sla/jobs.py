@@ -1,0 +1,146 @@
+"""The SLA job: record each threshold a record's clocks have passed, once, in batches.
+
+Every minute the job takes the records whose ``sla_next_check_at`` has come, oldest
+first, in batches of ``SLA_JOB_BATCH_SIZE`` and at most ``SLA_JOB_MAX_RECORDS`` per run.
+A batch costs the same few queries whatever its size: the locked rows; their policies
+with targets, working hours and holidays (built into calendars once per policy); their
+pauses; their recorded events; one insert of the new events and their history; one
+update of the records and their history. Each batch commits on its own, and a handled
+record's next check moves past now, so a run stopped by the bound, a crash or a
+deploy leaves the rest due for the next run. Rows someone is editing are skipped and
+taken next run.
+
+Per record the rules are the single-record ones: a threshold is recorded when the clock
+ran past it (:func:`itsm.sla.clock.is_past`), at the instant it was reached, never twice;
+the record is saved with a version bump and a history row naming the system actor; each
+new event is notified (``sla_warning`` or ``sla_breach`` through the record type's
+notifier, queued after commit), and the record type's ``after_batch`` hook runs once the
+batch's transaction has ended (incidents escalate P1/P2 resolution breaches there, each
+escalation a transition of its own).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+
+from itsm.audit import record_change
+from itsm.bulk import create_records_with_history, lock_records, save_records_with_history
+from itsm.notifications import notify_on_commit
+from itsm.sla.records import RecordSla, policies_by_pk
+from itsm.writes import lock_record
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    record: models.Model
+    clock: str
+    kind: str
+
+
+AfterBatch = Callable[[list[NewEvent]], None]
+
+
+@dataclass
+class JobRun:
+    """What one run did: how many due records it handled and the events it recorded."""
+
+    handled: int = 0
+    events: list[NewEvent] = field(default_factory=list)
+
+
+def record_due(
+    sla: RecordSla,
+    *,
+    now: datetime,
+    actor,
+    after_batch: AfterBatch | None = None,
+    limit: int | None = None,
+    batch_size: int | None = None,
+) -> JobRun:
+    """Handle the records due by ``now`` (at most ``limit``), a batch per transaction."""
+    limit = settings.SLA_JOB_MAX_RECORDS if limit is None else limit
+    batch_size = settings.SLA_JOB_BATCH_SIZE if batch_size is None else batch_size
+    due = sla.model.objects.filter(sla_next_check_at__lte=now).order_by("sla_next_check_at", "pk")
+    run = JobRun()
+    after = Q()
+    while run.handled < limit:
+        size = min(batch_size, limit - run.handled)
+        with transaction.atomic():
+            rows = lock_records(due.filter(after), limit=size)
+            if not rows:
+                break
+            # Keyset on the order as read: a record left due (its threshold is exactly
+            # now) is not taken twice in one run.
+            last = rows[-1]
+            after = Q(sla_next_check_at__gt=last.sla_next_check_at) | Q(
+                sla_next_check_at=last.sla_next_check_at, pk__gt=last.pk
+            )
+            events = handle_locked(sla, rows, now=now, actor=actor)
+        run.handled += len(rows)
+        run.events += events
+        if after_batch is not None and events:
+            after_batch(events)
+        if len(rows) < size:
+            break
+    return run
+
+
+def record_one(
+    sla: RecordSla,
+    pk,
+    *,
+    now: datetime,
+    actor,
+    after_batch: AfterBatch | None = None,
+) -> list[NewEvent]:
+    """The job for one record, due or not (waits for its lock instead of skipping it)."""
+    with transaction.atomic():
+        record = lock_record(sla.model, pk)
+        events = handle_locked(sla, [record], now=now, actor=actor)
+    if after_batch is not None and events:
+        after_batch(events)
+    return events
+
+
+def handle_locked(
+    sla: RecordSla, rows: list[models.Model], *, now: datetime, actor
+) -> list[NewEvent]:
+    """Record the thresholds the locked ``rows`` have passed and reschedule them."""
+    _load(sla, rows)
+    event_model, record_field = sla.event_model()
+    new_events, new_rows, changes, fields = [], [], [], set()
+    for record in rows:
+        recorded = sla.recorded_events(record)
+        thresholds = sla.thresholds(record)
+        crossed = sla.crossed(record, now=now, recorded=recorded, thresholds=thresholds)
+        for clock, kind, instant in crossed:
+            row = event_model(clock=clock, kind=kind, occurred_at=instant)
+            setattr(row, record_field, record)
+            record_change(row, actor, f"sla_{kind}: {clock}")
+            new_rows.append(row)
+            new_events.append(NewEvent(record, clock, kind))
+            recorded.add((clock, kind))
+        changed = sla.refresh(record, recorded=recorded, thresholds=thresholds)
+        if crossed or changed:
+            what = ", ".join(f"{kind} {clock}" for clock, kind, _instant in crossed)
+            changes.append((record, f"sla: {what or 'reschedule'}"))
+            fields.update(changed or ["sla_next_check_at"])
+    create_records_with_history(new_rows)
+    save_records_with_history(changes, actor=actor, fields=fields)
+    for event in new_events:
+        notify_on_commit(event.record, f"sla_{event.kind}", clock=event.clock)
+    return new_events
+
+
+def _load(sla: RecordSla, rows: Iterable[models.Model]) -> None:
+    """Attach policies (shared per batch), pauses and recorded events in a few queries."""
+    rows = list(rows)
+    policies = policies_by_pk(row.sla_policy_id for row in rows if row.sla_policy_id)
+    for row in rows:
+        if row.sla_policy_id:
+            row.sla_policy = policies[row.sla_policy_id]
+    models.prefetch_related_objects(rows, sla.pauses_name, sla.events_name)
