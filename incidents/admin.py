@@ -1,32 +1,24 @@
-"""The incident triage console: queues, the incident page, and the rows hanging off it.
+"""The incident triage console: what is particular to incidents on top of ``RecordAdmin``.
 
-Every write here goes through ``incidents.services``: edits through ``incident_update``,
-new incidents through ``incident_create``, status changes (buttons and bulk actions)
-through ``incident_transition``, comments through ``incident_comment_add``.
+Transition buttons, bulk actions, comments, attachments and history come from
+``itsm.admin.records.RecordAdmin`` and the transition table. Edits go through
+``incident_update``, new incidents through ``incident_create``, and the priority
+override through ``incident_override_priority``.
 """
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.html import format_html
 
 from incidents import services
 from incidents.admin_forms import (
     ADD_FIELDSETS,
     CHANGE_FIELDSETS,
     READONLY_FIELDS,
-    AssignForm,
-    CommentForm,
-    DeclareMajorForm,
-    HoldForm,
     IncidentAdminForm,
     PriorityOverrideForm,
-    ResolveForm,
 )
-from incidents.choices import OPEN_STATUSES, Status
+from incidents.choices import OPEN_STATUSES
 from incidents.models import (
     LIST_ORDER,
     Incident,
@@ -35,58 +27,20 @@ from incidents.models import (
     SlaEvent,
     SlaPause,
 )
-from incidents.selectors import DETAIL_RELATED, incident_list_visible_to, sees_all_incidents
+from incidents.selectors import DETAIL_RELATED
 from incidents.sla import INCIDENT_SLA
-from incidents.workflow import WORKFLOW
+from itsm.admin.bulk import transition_action
+from itsm.admin.columns import QueueFilter
+from itsm.admin.contributions import AttachmentAdmin, CommentAdmin
+from itsm.admin.records import RecordAdmin
+from itsm.admin.sla import SlaEventAdmin, SlaFilter, SlaPauseAdmin
+from itsm.admin.transitions import Operation
 from itsm.admin_lists import BigTableAdminMixin
-from itsm.admin_mixins import (
-    Operation,
-    OptionalReasonForm,
-    PeopleAutocompleteMixin,
-    ReadOnlyHistoryMixin,
-    ReadOnlyInline,
-    ReadOnlyRecordAdmin,
-    ServiceFormAdminMixin,
-    WorkflowAdminMixin,
-    transition_action,
-)
 from itsm.models import Team
 from itsm.roles import is_agent
-from itsm.sla.admin import (
-    SlaAdminMixin,
-    SlaEventInlineBase,
-    SlaFilter,
-    SlaPauseInlineBase,
-    short_duration,
-)
 from itsm.workflow import TransitionNotAllowed
 
-FINISHED = (Status.CLOSED, Status.CANCELLED)
 CHILDREN_SHOWN = 50
-
-
-class QueueFilter(admin.SimpleListFilter):
-    title = "queue"
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("mine", "Assigned to me"),
-            ("my_groups", "My groups"),
-            ("unassigned", "Unassigned (open)"),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "mine":
-            return queryset.filter(assignee=request.user)
-        if self.value() == "my_groups":
-            # The ids, not a subquery: for the usual one group PostgreSQL then reads the
-            # group's index in list order instead of sorting every incident of the group.
-            groups = Team.objects.filter(members=request.user).values_list("pk", flat=True)
-            return queryset.filter(assignment_group__in=list(groups))
-        if self.value() == "unassigned":
-            return queryset.filter(assignee__isnull=True, status__in=OPEN_STATUSES)
-        return queryset
 
 
 class MajorFilter(admin.BooleanFieldListFilter):
@@ -106,80 +60,37 @@ def _assign_to_me(request) -> dict:
     return {"group": team, "assignee": request.user}
 
 
-class CommentInline(ReadOnlyInline):
-    model = IncidentComment
-    fields = ["created_at", "author", "visibility", "body"]
-    readonly_fields = fields
-    verbose_name = "comment or work note"
-    verbose_name_plural = "Comments and work notes (add one with the button at the top)"
-
-    def get_queryset(self, request):
-        comments = super().get_queryset(request).select_related("author")
-        if sees_all_incidents(request.user):
-            return comments
-        return comments.filter(visibility=IncidentComment.Visibility.PUBLIC)
-
-
-class AttachmentInline(ReadOnlyInline):
-    model = IncidentAttachment
-    fields = ["download", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
-
-    @admin.display(description="File")
-    def download(self, obj):
-        return attachment_link(obj)
-
-
-def attachment_link(attachment):
-    try:
-        url = reverse("incidents:attachment", kwargs={"pk": attachment.pk})
-    except NoReverseMatch:
-        return attachment.original_name
-    return format_html('<a href="{}">{}</a>', url, attachment.original_name)
-
-
-class SlaPauseInline(SlaPauseInlineBase):
-    model = SlaPause
-
-
-class SlaEventInline(SlaEventInlineBase):
-    model = SlaEvent
+def _override_priority(request, record_id, params):
+    return services.incident_override_priority(
+        incident_id=record_id,
+        actor=request.user,
+        priority=params["priority"],
+        reason=params["reason"],
+        expected_version=params.get("expected_version"),
+    )
 
 
 @admin.register(Incident)
-class IncidentAdmin(
-    SlaAdminMixin,
-    BigTableAdminMixin,
-    PeopleAutocompleteMixin,
-    WorkflowAdminMixin,
-    ServiceFormAdminMixin,
-    ReadOnlyHistoryMixin,
-):
+class IncidentAdmin(BigTableAdminMixin, RecordAdmin):
     form = IncidentAdminForm
     sla = INCIDENT_SLA
-    workflow = WORKFLOW
-    transition_forms = {
-        "assign": AssignForm,
-        "hold": HoldForm,
-        "resolve": ResolveForm,
-        "escalate_to_manager": OptionalReasonForm,
-        "declare_major": DeclareMajorForm,
-    }
-    extra_operations = {
-        "comment": Operation("Add comment or work note", CommentForm),
-        "override_priority": Operation("Override priority", PriorityOverrideForm),
-    }
-    actions = [
+    detail_related = tuple(DETAIL_RELATED)
+    open_statuses = frozenset(OPEN_STATUSES)
+    ask_reason = frozenset({"escalate_to_manager"})
+    extra_actions = (
         transition_action(
             "assign", "Assign to me", params=_assign_to_me, action_name="assign_to_me"
         ),
-        transition_action("assign", "Assign to a group", action_name="assign_to_group"),
-        transition_action("escalate", "Escalate to the next tier"),
-        transition_action("resolve", "Resolve"),
-    ]
+    )
+    bulk_labels = {"assign": "Assign to a group"}
+    extra_operations = {
+        "override_priority": Operation(
+            "Override priority",
+            _override_priority,
+            PriorityOverrideForm,
+            available=lambda request, incident: incident.is_open and is_agent(request.user),
+        ),
+    }
 
     list_display = [
         "number",
@@ -201,6 +112,7 @@ class IncidentAdmin(
         "resolution_due_at",
         "resolved_at",
         "created_at",
+        "reported_at",
         "assignment_group__name",
         "assignee__username",
     )
@@ -230,16 +142,10 @@ class IncidentAdmin(
     ]
     readonly_fields = READONLY_FIELDS
 
-    # --- reads -------------------------------------------------------------------------
+    def get_fieldsets(self, request, obj=None):
+        return CHANGE_FIELDSETS if obj is not None else ADD_FIELDSETS
 
-    def get_queryset(self, request):
-        return incident_list_visible_to(user=request.user)
-
-    def get_object(self, request, object_id, from_field=None):
-        try:
-            pk = Incident._meta.pk.to_python(object_id)
-        except ValidationError:
-            return None
+    def get_detail_queryset(self, request):
         # Only the children the user may see: a restricted child's title stays hidden.
         children = (
             self.get_queryset(request)
@@ -248,70 +154,20 @@ class IncidentAdmin(
             .order_by("number")[:CHILDREN_SHOWN]
         )
         return (
-            self.get_queryset(request)
-            .select_related(*DETAIL_RELATED)
+            super()
+            .get_detail_queryset(request)
             .prefetch_related(Prefetch("children", children, to_attr="visible_children"))
-            .filter(pk=pk)
-            .first()
         )
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in ("parent", "duplicate_of"):
-            # Links only to incidents the user may see (SECURITY.md S4), and the widget
-            # never renders the title of one they may not.
-            kwargs["queryset"] = incident_list_visible_to(user=request.user).select_related(None)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_fieldsets(self, request, obj=None):
-        return CHANGE_FIELDSETS if obj is not None else ADD_FIELDSETS
-
-    def get_inlines(self, request, obj):
-        if obj is None:
-            return []
-        return [CommentInline, AttachmentInline, SlaEventInline, SlaPauseInline]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status in FINISHED:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
-
-    def record_label(self, obj) -> str:
-        return obj.number
-
-    # --- list columns ------------------------------------------------------------------
-
-    @admin.display(description="Priority", ordering="priority")
-    def priority_badge(self, obj):
-        return format_html(
-            '<span class="priority-badge priority-{}" title="{}">P{}</span>',
-            obj.priority,
-            obj.get_priority_display(),
-            obj.priority,
-        )
-
-    @admin.display(description="Group", ordering="assignment_group__name")
-    def group(self, obj):
-        return obj.assignment_group
-
-    @admin.display(description="Age", ordering="created_at")
-    def age(self, obj):
-        return short_duration(timezone.now() - obj.created_at)
-
-    # --- change page blocks ------------------------------------------------------------
+    def transition_initial(self, obj, transition):
+        if transition.name == "assign":
+            return {"group": obj.assignment_group_id, "assignee": obj.assignee_id}
+        return {}
 
     @admin.display(description="Child incidents")
     def children_list(self, obj):
         context = {"records": obj.visible_children, "opts": Incident._meta}
         return render_to_string("admin/itsm/linked_records.html", context)
-
-    @admin.display(description="Version")
-    def record_version(self, obj):
-        return obj.version
-
-    # --- writes, all through the services ----------------------------------------------
 
     def create_via_service(self, request, form):
         data = {
@@ -334,87 +190,8 @@ class IncidentAdmin(
             expected_version=form.cleaned_data["version"],
         )
 
-    def run_transition(self, request, obj_pk, name, params):
-        return services.incident_transition(
-            incident_id=obj_pk, name=name, actor=request.user, **params
-        )
 
-    def operation_available(self, request, obj, name) -> bool:
-        if name == "override_priority":
-            return obj.is_open and is_agent(request.user)
-        return obj.status not in FINISHED
-
-    def run_operation(self, request, obj_pk, name, params):
-        if name == "comment":
-            return services.incident_comment_add(
-                incident_id=obj_pk,
-                actor=request.user,
-                body=params["body"],
-                visibility=params["visibility"],
-            )
-        return services.incident_override_priority(
-            incident_id=obj_pk,
-            actor=request.user,
-            priority=params["priority"],
-            reason=params["reason"],
-            expected_version=params.get("expected_version"),
-        )
-
-
-class IncidentRowAdmin(BigTableAdminMixin, ReadOnlyRecordAdmin):
-    """Rows of an incident, limited to the incidents the user may see, newest first."""
-
-    list_select_related = ["incident"]
-    ordering = ["-pk"]
-
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        visible = incident_list_visible_to(user=request.user)
-        if not visible.query.where:
-            # The user sees every incident: "incident in (all incidents)" would only make
-            # each page join the whole incident table.
-            return rows
-        return rows.filter(incident_id__in=visible.values("pk"))
-
-
-@admin.register(IncidentComment)
-class IncidentCommentAdmin(IncidentRowAdmin):
-    list_display = ["incident", "author", "visibility", "created_at"]
-    list_select_related = ["incident", "author"]
-    list_filter = ["visibility"]
-    search_fields = ["incident__number", "body"]
-    fields = ["incident", "author", "visibility", "created_at", "body"]
-
-    def get_queryset(self, request):
-        comments = super().get_queryset(request)
-        if sees_all_incidents(request.user):
-            return comments
-        return comments.filter(visibility=IncidentComment.Visibility.PUBLIC)
-
-
-@admin.register(IncidentAttachment)
-class IncidentAttachmentAdmin(IncidentRowAdmin):
-    list_display = ["original_name", "incident", "size", "uploaded_by", "uploaded_at"]
-    list_select_related = ["incident", "uploaded_by"]
-    search_fields = ["incident__number", "original_name"]
-    ordering = ["-uploaded_at"]
-    fields = ["incident", "download", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = ["download"]
-
-    @admin.display(description="File")
-    def download(self, obj):
-        return attachment_link(obj)
-
-
-@admin.register(SlaPause)
-class SlaPauseAdmin(IncidentRowAdmin):
-    list_display = ["incident", "reason", "started_at", "ended_at"]
-    list_filter = ["reason"]
-    search_fields = ["incident__number"]
-
-
-@admin.register(SlaEvent)
-class SlaEventAdmin(IncidentRowAdmin):
-    list_display = ["incident", "clock", "kind", "occurred_at", "recorded_at"]
-    list_filter = ["clock", "kind"]
-    search_fields = ["incident__number"]
+admin.site.register(IncidentComment, CommentAdmin)
+admin.site.register(IncidentAttachment, AttachmentAdmin)
+admin.site.register(SlaPause, SlaPauseAdmin)
+admin.site.register(SlaEvent, SlaEventAdmin)

@@ -3,6 +3,8 @@
 from datetime import timedelta
 from html import unescape
 
+from django.utils import timezone
+
 from incidents import services
 from incidents.choices import Status
 from incidents.tests.factories import incident_in, make_incident, network_team
@@ -90,6 +92,17 @@ def test_changelist_shows_badge_status_and_sla(staff, sam, emma):
     assert incident.number in html
     assert '<span class="priority-badge priority-1"' in html
     assert "left</span>" in html
+
+
+def test_age_counts_from_when_the_incident_was_reported(staff, sam, emma):
+    week_ago = timezone.now() - timedelta(days=7)
+    backdated = make_incident(reporter=sam, affected_user=emma, reported_at=week_ago)
+
+    html = staff(sam).get(CHANGELIST).content.decode()
+
+    row = html[html.index(backdated.number) :]
+    age = row[row.index('<td class="field-age">') :]
+    assert age.startswith('<td class="field-age">7d 0h</td>')
 
 
 def test_status_priority_major_and_search_filters(staff, sam, ravi, emma):
@@ -191,8 +204,8 @@ def test_bulk_assign_to_a_group_asks_for_the_group(staff, sam, emma):
     desk = Team.objects.get(name="Service Desk")
     client = staff(sam)
 
-    page = bulk(client, "assign_to_group", incidents)
-    form = {"action": "assign_to_group", "apply": "yes", "select_across": "0"}
+    page = bulk(client, "assign_selected", incidents)
+    form = {"action": "assign_selected", "apply": "yes", "select_across": "0"}
     selected = {"_selected_action": [i.pk for i in incidents]}
     done = client.post(CHANGELIST, {**form, **selected, "group": desk.pk}, follow=True)
 

@@ -1,11 +1,12 @@
 """The incident staff console: transition buttons and forms, all through services."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
 from incidents import services
-from incidents.choices import Status
-from incidents.models import IncidentComment
+from incidents.choices import HoldReason, Status
+from incidents.models import IncidentAttachment, IncidentComment
 from incidents.tests.factories import incident_in, make_incident
 from incidents.tests.helpers_admin import (
     CHANGELIST,
@@ -149,6 +150,43 @@ def test_comment_and_work_note_go_through_the_service(staff, sam, emma):
     comment = IncidentComment.objects.get(incident=incident)
     assert (comment.author, comment.visibility) == (sam, "internal")
     assert comment.history.get().history_change_reason == "comment"
+
+
+def test_attaching_a_file_goes_through_the_service(staff, sam, emma):
+    incident = make_incident(reporter=emma)
+    client = staff(sam)
+
+    page = client.get(transition_url(incident, "attach"))
+    refused = client.post(
+        transition_url(incident, "attach"), {"upload": SimpleUploadedFile("tool.exe", b"MZ")}
+    )
+    done = client.post(
+        transition_url(incident, "attach"), {"upload": SimpleUploadedFile("router.log", b"down")}
+    )
+
+    assert 'enctype="multipart/form-data"' in page.content.decode()
+    assert refused.status_code == 400
+    assert "are not accepted" in refused.content.decode()
+    assert done.status_code == 302
+    attachment = IncidentAttachment.objects.get(incident=incident)
+    assert (attachment.original_name, attachment.uploaded_by) == ("router.log", sam)
+    assert attachment.history.get().history_change_reason == "attach"
+
+
+def test_transition_pages_ask_for_the_table_inputs(staff, sam, ravi, emma):
+    incident = incident_in(Status.IN_PROGRESS, reporter=emma, agent=ravi, desk=sam)
+    client = staff(ravi)
+
+    hold = client.get(transition_url(incident, "hold")).context["form"]
+    assign = client.get(transition_url(incident, "assign")).context["form"]
+
+    assert list(hold.fields) == ["hold_reason", "reason"]
+    assert hold.fields["hold_reason"].label == WORKFLOW["hold"].inputs[0].label
+    assert [value for value, _ in hold.fields["hold_reason"].choices][1:] == HoldReason.values
+    assert assign["group"].value() == incident.assignment_group_id  # prefilled from the record
+    assert assign["assignee"].value() == ravi.pk
+    assert f"{CHANGELIST}people/" in str(assign["assignee"])  # the people search
+    assert "/admin/autocomplete/" in str(assign["group"])
 
 
 def test_priority_override_needs_a_reason(staff, sam, emma):

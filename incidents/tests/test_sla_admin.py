@@ -11,7 +11,7 @@ from incidents import services
 from incidents.sla import INCIDENT_SLA
 from incidents.tests.factories import make_incident, network_team
 from incidents.tests.helpers_admin import CHANGELIST, change_url
-from itsm.sla.admin import sla_summary
+from itsm.admin.sla import sla_summary
 
 pytestmark = pytest.mark.django_db
 DUE = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from itsm.admin_mixins import ReadOnlyHistoryMixin
+from itsm.admin.history import ReadOnlyHistoryMixin
 from itsm.models import Team
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from itsm.admin_mixins import NoWritesMixin, ReadOnlyHistoryMixin
+from itsm.admin.history import ReadOnlyAdmin, ReadOnlyHistoryMixin
 from itsm.models import (
     BusinessCalendar,
     Category,
@@ -120,10 +120,6 @@ class SlaTargetAdmin(ReadOnlyHistoryMixin):
     list_display = ["policy", "priority", "response_minutes", "resolution_minutes"]
     list_filter = ["policy", "priority"]
     list_select_related = ["policy"]
-
-
-class ReadOnlyAdmin(NoWritesMixin, admin.ModelAdmin):
-    """For system-written tables nobody edits by hand."""
 
 
 @admin.register(NumberSequence)

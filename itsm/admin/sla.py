@@ -1,10 +1,11 @@
 """The admin's SLA pieces for any record type with clocks (see :mod:`itsm.sla.records`).
 
-A record admin mixes in :class:`SlaAdminMixin` and sets ``sla`` to its record type's
-:class:`~itsm.sla.records.RecordSla`; it then has the "SLA" list column and the
-:class:`SlaFilter` (both read only the stored, indexed due time, never a row's pauses),
-and the "How the SLA was counted" block for the change page. The inline bases list a
-record's pauses and events.
+A record admin sets ``sla`` to its record type's :class:`~itsm.sla.records.RecordSla`
+(``RecordAdmin`` mixes in :class:`SlaAdminMixin`); it then has the "SLA" list column and
+the :class:`SlaFilter` (both read only the stored, indexed due time, never a row's
+pauses), the "How the SLA was counted" block for the change page, and the inlines of the
+record's pauses and events. :class:`SlaPauseAdmin` and :class:`SlaEventAdmin` list those
+rows across records.
 """
 
 from datetime import timedelta
@@ -14,23 +15,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
-from itsm.admin_mixins import ReadOnlyInline
+from itsm.admin.columns import short_duration
+from itsm.admin.contributions import RecordRowAdmin, inline_for
+from itsm.admin.history import ReadOnlyInline
 from itsm.sla.clock import is_past
 from itsm.sla.models import SlaClock
 from itsm.sla.records import DUE_FIELDS, RecordSla
 
 SOON = timedelta(hours=1)
-
-
-def short_duration(delta: timedelta) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m" if minutes else "<1m"
 
 
 def sla_summary(sla: RecordSla, record, now, clock: str = SlaClock.RESOLUTION) -> tuple[str, str]:
@@ -86,9 +78,19 @@ class SlaFilter(admin.SimpleListFilter):
 
 
 class SlaAdminMixin:
-    """The SLA column (``sla_left``) and change-page block (``sla_explanation``)."""
+    """The SLA column (``sla_left``), change-page block (``sla_explanation``) and inlines.
 
-    sla: RecordSla
+    ``sla`` is None for a record type without clocks.
+    """
+
+    sla: RecordSla | None = None
+
+    def sla_inlines(self) -> list:
+        if self.sla is None:
+            return []
+        events = self.model._meta.get_field(self.sla.events_name).related_model
+        pauses = self.model._meta.get_field(self.sla.pauses_name).related_model
+        return [inline_for(SlaEventInlineBase, events), inline_for(SlaPauseInlineBase, pauses)]
 
     @admin.display(description="SLA", ordering=DUE_FIELDS[SlaClock.RESOLUTION])
     def sla_left(self, obj):
@@ -109,3 +111,21 @@ class SlaPauseInlineBase(ReadOnlyInline):
 class SlaEventInlineBase(ReadOnlyInline):
     fields = ["clock", "kind", "occurred_at", "recorded_at"]
     readonly_fields = fields
+
+
+class SlaPauseAdmin(RecordRowAdmin):
+    list_filter = ["reason"]
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.list_display = [self.record_field, "reason", "started_at", "ended_at"]
+        self.search_fields = [f"{self.record_field}__number"]
+
+
+class SlaEventAdmin(RecordRowAdmin):
+    list_filter = ["clock", "kind"]
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.list_display = [self.record_field, "clock", "kind", "occurred_at", "recorded_at"]
+        self.search_fields = [f"{self.record_field}__number"]
