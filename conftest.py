@@ -34,8 +34,14 @@ def eli(people):
 
 @pytest.fixture
 def sam(people):
-    """Service desk agent, tier 1."""
+    """Service desk lead, tier 1: sees restricted incidents too."""
     return people["sam"]
+
+
+@pytest.fixture
+def dana(people):
+    """Service desk agent, tier 1, not a lead."""
+    return people["dana"]
 
 
 @pytest.fixture
@@ -48,6 +54,12 @@ def ravi(people):
 def nina(people):
     """Resolver, tier 3."""
     return people["nina"]
+
+
+@pytest.fixture
+def hana(people):
+    """Resolver in the tier-2 HR Systems group."""
+    return people["hana"]
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -48,6 +49,7 @@ from itsm.workflow import TransitionNotAllowed
 
 FINISHED = (Status.CLOSED, Status.CANCELLED)
 SOON = timedelta(hours=1)
+CHILDREN_SHOWN = 50
 
 
 def short_duration(delta: timedelta) -> str:
@@ -259,7 +261,27 @@ class IncidentAdmin(
             pk = Incident._meta.pk.to_python(object_id)
         except ValidationError:
             return None
-        return self.get_queryset(request).select_related(*DETAIL_RELATED).filter(pk=pk).first()
+        # Only the children the user may see: a restricted child's title stays hidden.
+        children = (
+            self.get_queryset(request)
+            .select_related(None)
+            .only("pk", "number", "title", "status")
+            .order_by("number")[:CHILDREN_SHOWN]
+        )
+        return (
+            self.get_queryset(request)
+            .select_related(*DETAIL_RELATED)
+            .prefetch_related(Prefetch("children", children, to_attr="visible_children"))
+            .filter(pk=pk)
+            .first()
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("parent", "duplicate_of"):
+            # Links only to incidents the user may see (SECURITY.md S4), and the widget
+            # never renders the title of one they may not.
+            kwargs["queryset"] = incident_list_visible_to(user=request.user).select_related(None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         return CHANGE_FIELDSETS if obj is not None else ADD_FIELDSETS
@@ -308,8 +330,7 @@ class IncidentAdmin(
 
     @admin.display(description="Child incidents")
     def children_list(self, obj):
-        children = obj.children.only("pk", "number", "title", "status").order_by("number")
-        context = {"records": children[:50], "opts": Incident._meta}
+        context = {"records": obj.visible_children, "opts": Incident._meta}
         return render_to_string("admin/itsm/linked_records.html", context)
 
     @admin.display(description="How the SLA was counted")

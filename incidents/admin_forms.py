@@ -107,6 +107,23 @@ class IncidentAdminForm(ServiceFormMixin, forms.ModelForm):
         # Browsers send CRLF; without this every save would look like a description edit.
         return self.cleaned_data["description"].replace("\r\n", "\n")
 
+    def clean_parent(self):
+        return self._keep_hidden_link("parent")
+
+    def clean_duplicate_of(self):
+        return self._keep_hidden_link("duplicate_of")
+
+    def _keep_hidden_link(self, name):
+        """A link to an incident the user may not see is not rendered, so it comes back
+        empty: keep it rather than let an unrelated edit remove it."""
+        value = self.cleaned_data.get(name)
+        current = getattr(self.instance, f"{name}_id", None)
+        if value is not None or not current:
+            return value
+        if self.fields[name].queryset.filter(pk=current).exists():
+            return value
+        return getattr(self.instance, name)
+
 
 def _autocomplete(form, name, field_name, queryset, *, required, label, people=False):
     """A choice field with the admin's autocomplete widget when an admin is given."""

@@ -50,6 +50,10 @@ INCIDENTS = [
     ("Mailbox full warning at 50 %", "eli", "Software", "E-mail", "E-mail", "low", "low", 500, "closed"),
     ("Payroll approvals missing for one team", "emma", "Software", "Payroll", "Payroll", "medium", "high", 28, "assigned"),
     ("Wi-Fi access point blinking red", "eli", "Network", "Wi-Fi", "Wi-Fi", "medium", "medium", 10, "new"),
+    # HR is a restricted category: only HR Systems (hana), service desk leads (sam) and
+    # the people on the record see these; ravi, nina and dana get a 404.
+    ("Salary file readable by the whole sales team", "eli", "HR", "Payroll data", "Payroll", "high", "high", 4, "in_progress"),
+    ("My personnel file shows someone else's address", "emma", "HR", "Personnel data", None, "low", "medium", 30, "assigned"),
 ]  # fmt: skip
 
 # The major incident and its children (affected users reporting the same outage).

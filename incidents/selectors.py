@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404
 
 from incidents.choices import OPEN_STATUSES, Status
 from incidents.models import Incident, IncidentAttachment, IncidentComment
-from itsm.roles import role_allows
+from itsm.choices import Tier
+from itsm.models import Category, Service, Team
+from itsm.roles import role_allows, sees_restricted_records
 from itsm.security_log import security_event
 
 LIST_RELATED = [
@@ -39,11 +41,61 @@ DETAIL_RELATED = [
 
 
 def _scope(user) -> Q:
-    """Employees see incidents they reported, are affected by, or watch; IT staff see all."""
+    """Employees see incidents they reported, are affected by, or watch; IT staff see all
+    but the restricted ones they have no part in (``_staff_scope``)."""
     if sees_all_incidents(user):
-        return Q()
+        return _staff_scope(user)
     watched = Incident.watchers.through.objects.filter(user_id=user.pk).values("incident_id")
     return Q(reporter_id=user.pk) | Q(affected_user_id=user.pk) | Q(pk__in=watched)
+
+
+def _staff_scope(user) -> Q:
+    """IT staff see every incident except restricted ones (restricted category, subcategory
+    or service), which only these see: members and managers of the assignment group and of
+    every group above it on the escalation chain; the service desk leads; and the people on
+    the record (reporter, affected user, watchers, assignee, major-incident commander and
+    communications lead).
+
+    Every part is a condition on the incident's own columns or an uncorrelated subquery on
+    a small table (categories, services, teams, the user's watch list), so PostgreSQL
+    evaluates each subquery once (a hashed subplan) and the other filters of a list keep
+    their indexes; no join is added to the incident query.
+    """
+    if sees_restricted_records(user):
+        return Q()
+    restricted = (
+        Q(category_id__in=Category.objects.filter(restricted=True).values("pk"))
+        | Q(subcategory_id__in=Category.objects.filter(restricted=True).values("pk"))
+        | Q(service_id__in=Service.objects.filter(restricted=True).values("pk"))
+    )
+    return ~restricted | Q(assignment_group_id__in=_groups_escalating_to(user)) | _on_record(user)
+
+
+def _groups_escalating_to(user) -> QuerySet[Team]:
+    """Ids of the groups whose records reach ``user``: the groups they belong to or manage,
+    and every group whose escalation chain leads up to one of those.
+
+    Escalation always goes to a higher tier (``Team.clean``), so a chain has at most one
+    group per tier and following ``escalates_to`` that many times reaches its end.
+    """
+    members = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+    own = Team.objects.filter(Q(pk__in=members) | Q(manager_id=user.pk)).values("pk")
+    reaches = Q()
+    for hops in range(len(Tier)):
+        reaches |= Q(**{"escalates_to__" * hops + "pk__in": own})
+    return Team.objects.filter(reaches).values("pk")
+
+
+def _on_record(user) -> Q:
+    watched = Incident.watchers.through.objects.filter(user_id=user.pk).values("incident_id")
+    return (
+        Q(reporter_id=user.pk)
+        | Q(affected_user_id=user.pk)
+        | Q(assignee_id=user.pk)
+        | Q(commander_id=user.pk)
+        | Q(communications_lead_id=user.pk)
+        | Q(pk__in=watched)
+    )
 
 
 def incident_list_visible_to(*, user) -> QuerySet[Incident]:
@@ -54,13 +106,24 @@ def incident_list_visible_to(*, user) -> QuerySet[Incident]:
 
 def incident_get_for_user(*, user, pk) -> Incident:
     """The incident if ``user`` may see it; 404 otherwise (never 403: existence stays hidden)."""
-    queryset = incident_list_visible_to(user=user).select_related(*DETAIL_RELATED)
-    try:
-        return queryset.get(pk=pk)
-    except Incident.DoesNotExist:
+    incident = incident_find_for_user(user=user, pk=pk)
+    if incident is None:
         if Incident.objects.filter(pk=pk).exists():
             security_event("out_of_scope", user=user, object=f"incidents.incident:{pk}")
-        raise Http404("No such incident.") from None
+        raise Http404("No such incident.")
+    return incident
+
+
+def incident_find_for_user(*, user, pk) -> Incident | None:
+    """The incident if ``user`` may see it, else None: for reading back after a write,
+    which can take a restricted incident out of the writer's sight (an escalation past
+    their group) and is then neither a 404 nor an out-of-scope attempt."""
+    queryset = incident_list_visible_to(user=user).select_related(*DETAIL_RELATED)
+    return queryset.filter(pk=pk).first()
+
+
+def incident_is_visible_to(*, user, pk) -> bool:
+    return incident_list_visible_to(user=user).filter(pk=pk).exists()
 
 
 def incident_comments_visible_to(*, user, incident) -> QuerySet[IncidentComment]:

@@ -29,6 +29,7 @@ from incidents.selectors import (
     incident_attachment_get_for_user,
     incident_attachments_visible_to,
     incident_get_for_user,
+    incident_is_visible_to,
     incident_list_visible_to,
 )
 from incidents.timeline import build_timeline
@@ -199,6 +200,9 @@ def incident_transition(request, pk, name):
         messages.error(request, refused.message)
         return redirect(_detail_url(incident, anchor))
     messages.success(request, DONE[name].format(number=incident.number))
+    if not incident_is_visible_to(user=request.user, pk=incident.pk):
+        # A restricted incident escalated past the user's group: its page is a 404 now.
+        return redirect("incidents:list")
     return redirect(_detail_url(incident, anchor))
 
 
@@ -259,6 +263,6 @@ def incident_watch(request, pk):
         messages.success(request, f"You are now watching {incident.number}.")
     else:
         messages.success(request, f"You stopped watching {incident.number}.")
-        if not incident_list_visible_to(user=request.user).filter(pk=incident.pk).exists():
+        if not incident_is_visible_to(user=request.user, pk=incident.pk):
             return redirect("incidents:list")
     return redirect(incident)

@@ -30,11 +30,19 @@ class TeamAdmin(ReadOnlyHistoryMixin):
 
 @admin.register(Service)
 class ServiceAdmin(ReadOnlyHistoryMixin):
-    list_display = ["name", "criticality", "owner_group", "is_active"]
-    list_filter = ["criticality", "is_active"]
+    list_display = ["name", "criticality", "owner_group", "restricted", "is_active"]
+    list_filter = ["criticality", "restricted", "is_active"]
     list_select_related = ["owner_group"]
     search_fields = ["name", "description"]
     autocomplete_fields = ["owner_group"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Change managers edit services; who may read confidential records is an
+        # administrator's decision.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("restricted")
+        return fields
 
 
 @admin.register(ConfigurationItem)
@@ -48,8 +56,8 @@ class ConfigurationItemAdmin(ReadOnlyHistoryMixin):
 
 @admin.register(Category)
 class CategoryAdmin(ReadOnlyHistoryMixin):
-    list_display = ["__str__", "kind", "default_group", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["__str__", "kind", "default_group", "restricted", "is_active"]
+    list_filter = ["kind", "restricted", "is_active"]
     list_select_related = ["parent", "default_group"]
     search_fields = ["name", "parent__name"]
     autocomplete_fields = ["parent", "default_group"]

@@ -96,10 +96,40 @@ class HistoryDiffHelper(HistoricalRecordContextHelper):
 
 
 class ReadOnlyHistoryMixin(SimpleHistoryAdmin):
-    """History with field diffs that can be read and never reverted or edited."""
+    """History with field diffs that can be read and never reverted or edited.
+
+    A record outside ``get_queryset(request)`` (the caller's scope) is a 404 on every page
+    of it, as if it did not exist: change, delete, history and each historical version.
+    """
 
     # simple-history diffs only editable fields; these non-editable ones matter too.
     history_diff_extra_fields: tuple[str, ...] = ()
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django's change and delete views redirect to the index with "doesn't exist";
+        # out of scope answers 404 here as everywhere else.
+        raise Http404(f"No such {opts.verbose_name}.")
+
+    def _require_in_scope(self, request, object_id) -> None:
+        """404 unless the record is in the caller's queryset.
+
+        simple-history's pages fall back to the last historical copy of a record the
+        queryset does not hold (meant for deleted ones), which would show an out-of-scope
+        record; only superusers, who see everything, keep that view of deleted records.
+        """
+        object_id = unquote(object_id)
+        try:
+            self.opts.pk.to_python(object_id)
+        except ValidationError:
+            raise Http404(f"No such {self.opts.verbose_name}.") from None
+        if request.user.is_superuser:
+            return
+        if self.get_object(request, object_id) is None:
+            raise Http404(f"No such {self.opts.verbose_name}.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -128,6 +158,7 @@ class ReadOnlyHistoryMixin(SimpleHistoryAdmin):
         # simple-history saves a POSTed historical form even when revert is disabled.
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
+        self._require_in_scope(request, object_id)
         request.itsm_history_page = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -136,6 +167,8 @@ class ReadOnlyHistoryMixin(SimpleHistoryAdmin):
         if getattr(request, "itsm_history_page", False):
             if self.fieldsets:
                 everything = flatten_fieldsets(self.fieldsets)
+            elif self.fields:
+                everything = flatten_fieldsets([(None, {"fields": self.fields})])
             else:
                 everything = [f.name for f in self.model._meta.fields if f.editable]
             fields += [name for name in everything if name not in fields]
@@ -445,6 +478,9 @@ class WorkflowAdminMixin:
                 else:
                     label = self.operation_label(name)
                     self.message_user(request, f"{label}: done for {self.record_label(obj)}.")
+                    if self.get_object(request, obj.pk) is None:
+                        # A restricted record escalated past the user's group.
+                        return HttpResponseRedirect(self.changelist_url())
                     return HttpResponseRedirect(self.change_url(obj))
             else:
                 status = 400
@@ -472,6 +508,10 @@ class WorkflowAdminMixin:
         return reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
         )
+
+    def changelist_url(self) -> str:
+        opts = self.model._meta
+        return reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
 
 
 def _posted_version(request, obj) -> str:

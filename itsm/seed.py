@@ -10,6 +10,7 @@ from datetime import time
 ROLES = [
     "employee",
     "service_desk",
+    "service_desk_lead",
     "resolver",
     "problem_manager",
     "change_manager",

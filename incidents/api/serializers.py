@@ -245,8 +245,13 @@ class IncidentFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class EmployeeIncidentCreateSerializer(IncidentFieldsSerializer):
-    """An employee reports for themselves and cannot link incidents (SECURITY.md T06)."""
+    """An employee reports for themselves and cannot link incidents (SECURITY.md T06).
 
+    The fields match the portal's report form: no configuration item, which employees
+    cannot read either (it is a staff field), so sending one is a 400 naming it.
+    """
+
+    configuration_item = None
     affected_user = _id_field(
         get_user_model().objects.none(),
         error_messages={"does_not_exist": "You can only report incidents for yourself."},

@@ -22,6 +22,7 @@ from incidents.choices import Channel, EscalationKind
 from incidents.filtersets import IncidentFilter, ordering_fields_for
 from incidents.selectors import (
     incident_comments_visible_to,
+    incident_find_for_user,
     incident_get_for_user,
     incident_list_visible_to,
     sees_all_incidents,
@@ -140,9 +141,15 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
             serializer_class(incident, context=self.get_serializer_context()).data, code
         )
 
-    def _reloaded(self, pk, code=status.HTTP_200_OK) -> Response:
-        """The incident as written by a service, read back through the caller's selector."""
-        return self._detail(incident_get_for_user(user=self.request.user, pk=pk), code)
+    def _reloaded(self, written, code=status.HTTP_200_OK) -> Response:
+        """The incident as written by a service, read back through the caller's selector.
+
+        A write can take a restricted incident out of the caller's sight (an escalation to
+        a group above theirs): the answer is then the service's copy, which shows what they
+        just wrote, in their role's shape; their next read is a 404.
+        """
+        incident = incident_find_for_user(user=self.request.user, pk=written.pk)
+        return self._detail(incident or written, code)
 
     def _validated(self, serializer_class=None, **kwargs) -> dict:
         serializer_class = serializer_class or self.get_serializer_class()
@@ -173,7 +180,7 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
         data = self._validated()
         data.setdefault("channel", Channel.API)
         incident = services.incident_create(actor=request.user, **data)
-        return self._reloaded(incident.pk, status.HTTP_201_CREATED)
+        return self._reloaded(incident, status.HTTP_201_CREATED)
 
     @extend_schema(
         request=PolymorphicProxySerializer(
@@ -190,10 +197,10 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
         incident = self.get_object()
         changes = self._validated(partial=True)
         version = changes.pop("version")
-        services.incident_update(
+        written = services.incident_update(
             incident_id=incident.pk, actor=request.user, changes=changes, expected_version=version
         )
-        return self._reloaded(incident.pk)
+        return self._reloaded(written)
 
     @extend_schema(
         request=None,
@@ -222,14 +229,14 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
         if name == "escalate":
             # One endpoint, two transitions: functional and hierarchical escalation.
             name = ESCALATIONS[params.pop("kind")]
-        services.incident_transition(
+        written = services.incident_transition(
             incident_id=incident.pk,
             name=name,
             actor=self.request.user,
             expected_version=version,
             **params,
         )
-        return self._reloaded(incident.pk)
+        return self._reloaded(written)
 
     @transition_schema(s.AssignSerializer, "Assign to a group and/or a member of it.")
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -302,14 +309,14 @@ class IncidentViewSet(mixins.ListModelMixin, ScopedViewSet):
     def override_priority(self, request, pk=None):
         incident = self.get_object()
         params = self._validated(s.PriorityOverrideSerializer)
-        services.incident_override_priority(
+        written = services.incident_override_priority(
             incident_id=incident.pk,
             actor=request.user,
             priority=params["priority"],
             reason=params.get("reason", ""),
             expected_version=params.get("version"),
         )
-        return self._reloaded(incident.pk)
+        return self._reloaded(written)
 
     # --- Comments and history ------------------------------------------------------------
 

@@ -118,7 +118,10 @@ def incident_create(
         duplicate_of=duplicate_of,
         reported_at=reported_at or now,
     )
-    incident.full_clean(exclude=["number", "priority", "reporter", "affected_user"])
+    # The database enforces the check constraints; validating them here costs a query each.
+    incident.full_clean(
+        exclude=["number", "priority", "reporter", "affected_user"], validate_constraints=False
+    )
     _check_classification(incident)
     incident.priority = compute_priority(impact=impact, urgency=urgency)
     route = subcategory or category
@@ -172,7 +175,7 @@ def incident_update(*, incident_id, actor, changes: dict, expected_version: int 
             return incident
         for name in changed:
             setattr(incident, name, changes[name])
-        incident.full_clean(exclude=["number"])
+        incident.full_clean(exclude=["number"], validate_constraints=False)
         _check_classification(incident)
         fields = set(changed)
         if {"impact", "urgency"} & fields and not incident.priority_overridden:

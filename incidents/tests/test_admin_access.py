@@ -100,3 +100,29 @@ def test_people_search_answers_staff_only(staff, sam, emma):
 
     assert [row["id"] for row in found] == [str(emma.pk)]
     assert refused.status_code == 302
+
+
+def test_history_versions_of_comments_and_files_open_for_staff(staff, sam, emma):
+    incident = make_incident(reporter=emma)
+    comment = services.incident_comment_add(incident_id=incident.pk, actor=emma, body="hi")
+    upload = SimpleUploadedFile("router.log", b"link down")
+    attachment = services.incident_attachment_add(
+        incident_id=incident.pk, actor=emma, upload=upload
+    )
+    client = staff(sam)
+
+    for model, row in [("incidentcomment", comment), ("incidentattachment", attachment)]:
+        version = row.history.first().history_id
+        response = client.get(f"/admin/incidents/{model}/{row.pk}/history/{version}/")
+        assert response.status_code == 200, model
+
+
+def test_a_malformed_id_in_a_history_page_is_a_404(staff, admin_user):
+    client = staff(admin_user)
+
+    for url in [
+        "/admin/incidents/incidentattachment/1/history/1/",
+        "/admin/incidents/incidentattachment/x/history/",
+        "/admin/incidents/incident/x/history/1/",
+    ]:
+        assert client.get(url).status_code == 404, url

@@ -3,10 +3,16 @@
 import pytest
 
 from incidents import services
+from incidents.api.serializers import (
+    EmployeeIncidentCreateSerializer,
+    EmployeeIncidentUpdateSerializer,
+)
 from incidents.choices import Status
+from incidents.forms import IncidentReportForm
 from incidents.models import Incident, IncidentComment
 from incidents.tests.factories import incident_in, make_incident
 from incidents.tests.helpers_api import API
+from itsm.tests.factories import ConfigurationItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +188,43 @@ def test_empty_comment_is_refused(api_as, emma):
 
     assert response.status_code == 400
     assert "body" in response.json()["errors"]
+
+
+# --- Employees write through the API what the portal lets them (issue 7 §7) ---------------
+
+
+def test_employee_api_create_takes_the_portal_report_forms_fields():
+    # affected_user (themselves only), parent and duplicate_of are accepted only to be
+    # refused with a named error (SECURITY.md T06); files go to their own endpoint.
+    refused_or_self = {"affected_user", "parent", "duplicate_of"}
+    api_fields = set(EmployeeIncidentCreateSerializer().fields) - refused_or_self
+
+    assert api_fields == set(IncidentReportForm().fields) - {"attachment"}
+    assert set(EmployeeIncidentUpdateSerializer().fields) == {"title", "description", "version"}
+
+
+def test_employee_cannot_set_a_configuration_item(api_as, emma):
+    item = ConfigurationItemFactory()
+    own = make_incident(reporter=emma)
+    client = api_as(emma)
+
+    created = client.post(API, {"title": "Laptop", "configuration_item": item.pk}, format="json")
+    patched = client.patch(
+        f"{API}{own.pk}/", {"version": own.version, "configuration_item": item.pk}, format="json"
+    )
+
+    for response in (created, patched):
+        assert response.status_code == 400
+        assert set(response.json()["errors"]) == {"configuration_item"}
+    assert list(Incident.objects.values_list("configuration_item", flat=True)) == [None]
+
+
+def test_staff_set_the_configuration_item(api_as, sam):
+    item = ConfigurationItemFactory()
+
+    response = api_as(sam).post(
+        API, {"title": "Server down", "configuration_item": item.pk}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["configuration_item"]["id"] == item.pk

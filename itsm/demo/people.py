@@ -12,9 +12,17 @@ PEOPLE = [
     ("admin", "Ada", "Admin", [], "superuser"),
     ("emma", "Emma", "Employee", [], "employee"),
     ("eli", "Eli", "Employee", [], "employee"),
-    ("sam", "Sam", "Servicedesk", [roles.SERVICE_DESK], "service desk, tier 1"),
+    (
+        "sam",
+        "Sam",
+        "Servicedesk",
+        [roles.SERVICE_DESK, roles.SERVICE_DESK_LEAD],
+        "service desk lead, tier 1 (sees restricted incidents)",
+    ),
+    ("dana", "Dana", "Desk", [roles.SERVICE_DESK], "service desk, tier 1"),
     ("ravi", "Ravi", "Resolver", [roles.RESOLVER], "resolver, tier 2 network"),
     ("nina", "Nina", "Resolver", [roles.RESOLVER], "resolver, tier 3"),
+    ("hana", "Hana", "Resolver", [roles.RESOLVER], "resolver, tier 2 HR systems"),
     ("pat", "Pat", "Problem", [roles.PROBLEM_MANAGER], "problem manager"),
     ("chris", "Chris", "Change", [roles.CHANGE_MANAGER], "change manager"),
     ("alex", "Alex", "Approver", [roles.CHANGE_APPROVER], "change approver (CAB)"),
@@ -24,9 +32,9 @@ PEOPLE = [
 # name, tier, manager, members, escalates to
 TEAMS = [
     ("Network Engineering (tier 3)", 3, "nina", ["nina"], None),
-    ("Service Desk", 1, "sam", ["sam"], "Network Operations"),
+    ("Service Desk", 1, "sam", ["sam", "dana"], "Network Operations"),
     ("Network Operations", 2, "ravi", ["ravi"], "Network Engineering (tier 3)"),
-    ("HR Systems", 2, "nina", ["nina"], None),
+    ("HR Systems", 2, "hana", ["hana"], None),
 ]
 
 

@@ -55,6 +55,7 @@ CATEGORIES = {
         ("Access", SERVICE_DESK, [
             ("Password reset", SERVICE_DESK), ("Account locked", SERVICE_DESK),
         ]),
+        ("HR", HR_SYSTEMS, [("Personnel data", HR_SYSTEMS), ("Payroll data", HR_SYSTEMS)]),
     ],
     RecordKind.REQUEST: [
         ("Hardware", SERVICE_DESK, [
@@ -80,6 +81,10 @@ CATEGORIES = {
         ("Hardware", SERVICE_DESK, [("Faulty model", SERVICE_DESK)]),
     ],
 }  # fmt: skip
+
+# Confidential categories: IT staff outside the assignment group's escalation chain
+# (and not service desk leads or on the record) do not see their incidents at all.
+RESTRICTED_CATEGORIES = {(RecordKind.INCIDENT, "HR")}
 
 
 def load_reference() -> None:
@@ -127,7 +132,13 @@ def _load_categories(teams: dict) -> None:
     for kind, categories in CATEGORIES.items():
         for name, group, subcategories in categories:
             parent, _ = Category.objects.get_or_create(
-                kind=kind, parent=None, name=name, defaults={"default_group": teams[group]}
+                kind=kind,
+                parent=None,
+                name=name,
+                defaults={
+                    "default_group": teams[group],
+                    "restricted": (kind, name) in RESTRICTED_CATEGORIES,
+                },
             )
             for sub_name, sub_group in subcategories:
                 Category.objects.get_or_create(

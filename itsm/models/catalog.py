@@ -21,6 +21,12 @@ class Category(models.Model):
         related_name="default_for_categories",
         help_text="New records in this category go to this group.",
     )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Confidential: records in it are visible to IT staff only through their "
+        "assignment group, its escalation chain, the service desk leads, or by being on "
+        "the record.",
+    )
     is_active = models.BooleanField(default=True)
     history = audit_history()
 

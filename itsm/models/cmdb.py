@@ -15,6 +15,12 @@ class Service(models.Model):
     criticality = models.CharField(
         max_length=10, choices=Criticality.choices, default=Criticality.MEDIUM
     )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Confidential: incidents about it are visible to IT staff only through "
+        "their assignment group, its escalation chain, the service desk leads, or by being "
+        "on the record.",
+    )
     is_active = models.BooleanField(default=True)
     history = audit_history()
 
