@@ -9,16 +9,20 @@ the other through the service. Both must leave the same history: the same number
 rows in every history table, and on the record one row with the same actor, reason,
 transition name, type and the same field changes.
 
-URLs and input names come from the transition table and the project's conventions:
+URLs and input names come from the transition table and the project's conventions, and
+the forms are filled the way a browser fills them: the harness reads the page, keeps its
+hidden fields (the version the page was built from) and fills in the declared inputs the
+form offers. An optional input a form leaves out (the portal takes no optional reason) is
+then left out of the service call too; a required input a form lacks fails the check.
 
 - admin: the ``admin:<app>_<model>_transition`` page (``<pk>/transition/<name>/`` beside
-  the change page), a form of the declared inputs plus ``expected_version``;
-- admin bulk: the changelist's action named after the transition, the declared inputs and
-  ``apply`` (the confirmation page's submit);
-- API: ``<the record's API detail URL><slug>/``, a JSON body of the declared inputs plus
+  the change page) and the form on it;
+- admin bulk: the changelist's action named after the transition, with the inputs the
+  admin's transition form offers and ``apply`` (the confirmation page's submit);
+- API: ``<the record's API detail URL><slug>/``, a JSON body of every declared input and
   ``version``;
-- portal: ``<the record's get_absolute_url()>transition/<name>/``, a form of the declared
-  inputs plus ``version``.
+- portal: the record's page (``get_absolute_url()``) and its form that posts to
+  ``transition/<name>/`` below it.
 
 A kit's ``urls[interface](record, transition)`` replaces a convention for one app.
 """
@@ -41,6 +45,7 @@ from itsm.audit import system_user
 from itsm.registry import RecordType
 from itsm.testing.clock import install_clock
 from itsm.testing.kit import RecordKit, kits
+from itsm.testing.pages import PageForm, post_form
 from itsm.testing.workflow import actor_for, drive_to, initial_state, path_to, reason_for
 from itsm.workflow import Transition
 
@@ -120,6 +125,7 @@ def through_service(case, record, actor, params):
     case.record_type.transition(
         record_id=record.pk, name=case.transition.name, actor=actor, **params
     )
+    return params
 
 
 def admin_transition_url(record, transition: Transition) -> str:
@@ -131,12 +137,34 @@ def admin_transition_url(record, transition: Transition) -> str:
         return change.removesuffix("change/") + f"transition/{transition.name}/"
 
 
-def through_admin(case, record, actor, params):
+def _fill(form: PageForm | None, transition: Transition, params: dict, where: str):
+    """(what to post, what the service gets): the page's hidden fields and the declared
+    inputs the form offers; a required input it lacks fails."""
+    if form is None:
+        raise AssertionError(f"{where} shows no form for {transition.name}")
+    lacking = [s.name for s in transition.all_inputs() if s.required and s.name not in form.fields]
+    if lacking:
+        raise AssertionError(f"{where}'s form for {transition.name} lacks {lacking}")
+    sent = {name: value for name, value in params.items() if name in form.fields}
+    return {**form.hidden(), **_form(sent)}, sent
+
+
+def _admin_form(case, record, client):
     url = _url(case, "admin", record, lambda: admin_transition_url(record, case.transition))
-    data = {**_form(params), "expected_version": getattr(record, "version", "")}
-    response = _signed_in(actor).post(url, data)
+    page = client.get(url)
+    if page.status_code != 200:
+        raise _refused("admin", page)
+    return url, post_form(page.content.decode(), url, page_url=url)
+
+
+def through_admin(case, record, actor, params):
+    client = _signed_in(actor)
+    url, form = _admin_form(case, record, client)
+    data, sent = _fill(form, case.transition, params, "the admin")
+    response = client.post(url, data)
     if response.status_code != 302:
         raise _refused("admin", response)
+    return sent
 
 
 def bulk_action_name(record, transition: Transition, actor) -> str:
@@ -151,17 +179,24 @@ def bulk_action_name(record, transition: Transition, actor) -> str:
 
 
 def through_admin_bulk(case, record, actor, params):
-    url = _url(case, "admin_bulk", record, lambda: reverse(_admin_name(record, "changelist")))
+    client = _signed_in(actor)
+    # The bulk action asks for the input the transition page asks for.
+    _url_, form = _admin_form(case, record, client)
+    _data, sent = _fill(form, case.transition, params, "the admin")
+    changelist = _url(
+        case, "admin_bulk", record, lambda: reverse(_admin_name(record, "changelist"))
+    )
     data = {
         "action": bulk_action_name(record, case.transition, actor),
         "select_across": "0",
         "_selected_action": [record.pk],
         **BULK_CONFIRM,
-        **_form(params),
+        **_form(sent),
     }
-    response = _signed_in(actor).post(url, data)
+    response = client.post(changelist, data)
     if response.status_code != 302:
         raise _refused("admin_bulk", response)
+    return sent
 
 
 def through_api(case, record, actor, params):
@@ -180,23 +215,37 @@ def through_api(case, record, actor, params):
     response = client.post(url, body, format="json")
     if response.status_code != 200:
         raise AssertionError(f"api answered {response.status_code}: {response.content[:600]}")
+    return params
 
 
 def through_portal(case, record, actor, params):
-    url = _url(
-        case,
-        "portal",
-        record,
-        lambda: record.get_absolute_url() + f"transition/{case.transition.name}/",
-    )
-    data = {**_form(params), "version": getattr(record, "version", "")}
-    response = _signed_in(actor).post(url, data)
+    page_url = record.get_absolute_url()
+    transition = case.transition
+    override = case.kit.urls.get("portal")
+    if override:
+        targets = [override(record, transition)]
+    else:
+        targets = [
+            f"{page_url}transition/{transition.name}/",
+            f"{page_url}transition/{transition.slug}/",
+        ]
+    client = _signed_in(actor)
+    page = client.get(page_url)
+    if page.status_code != 200:
+        raise _refused("portal", page)
+    html = page.content.decode()
+    found = [(url, post_form(html, url, page_url=page_url)) for url in targets]
+    url, form = next(((u, f) for u, f in found if f is not None), (targets[0], None))
+    data, sent = _fill(form, transition, params, "the portal page")
+    response = client.post(url, data)
     if response.status_code != 302:
         raise _refused("portal", response)
+    return sent
 
 
 def through_job(case, record, actor, params):
     case.kit.jobs[case.transition.name].task.apply().get()
+    return params
 
 
 @dataclass(frozen=True)
@@ -315,10 +364,13 @@ def check_write_path(case: WritePathCase, monkeypatch) -> None:
         actor = actor_for(transition, record, [requester, *people], may_use=interface.may_use)
         params = {**kit.params(transition.name, record), **reason_for(transition)}
     assert actor is not None, f"none of the kit's people may {transition.name} via {case.id}"
-    through = capture(record, lambda: interface.run(case, record, actor, params))
+    sent = {}
+    through = capture(record, lambda: sent.update(interface.run(case, record, actor, params)))
 
+    # The service gets what the interface was given (an optional input its form leaves
+    # out is left out here too).
     reference = prepared()
-    expected = capture(reference, lambda: through_service(case, reference, actor, params))
+    expected = capture(reference, lambda: through_service(case, reference, actor, sent))
 
     mine = [row for row in through.rows if row.history_transition == transition.name]
     theirs = [row for row in expected.rows if row.history_transition == transition.name]

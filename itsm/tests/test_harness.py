@@ -54,6 +54,7 @@ def _case(name: str) -> write_paths.WritePathCase:
 
 def _other_reason(case, record, actor, params):
     write_paths.through_service(case, record, actor, {**params, "reason": "Something else."})
+    return params
 
 
 def _writes_twice(case, record, actor, params):
@@ -61,6 +62,7 @@ def _writes_twice(case, record, actor, params):
     with transaction.atomic():
         again = lock_record(type(record), record.pk)
         save_record(again, actor=actor, reason="touched", fields=[])
+    return params
 
 
 @pytest.mark.django_db
