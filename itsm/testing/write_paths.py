@@ -181,7 +181,7 @@ def bulk_action_name(record, transition: Transition, actor) -> str:
 def through_admin_bulk(case, record, actor, params):
     client = _signed_in(actor)
     # The bulk action asks for the input the transition page asks for.
-    _url_, form = _admin_form(case, record, client)
+    _page, form = _admin_form(case, record, client)
     _data, sent = _fill(form, case.transition, params, "the admin")
     changelist = _url(
         case, "admin_bulk", record, lambda: reverse(_admin_name(record, "changelist"))
