@@ -6,12 +6,15 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from incidents import (
+            demo,
             notifications,  # noqa: F401  (registers the notifier)
             selectors,
             services,
         )
         from incidents.models import Incident
         from incidents.workflow import WORKFLOW
+        from itsm import roles
+        from itsm.demo import register_demo_loader
         from itsm.portal.home import register_home_section
         from itsm.registry import RecordType, register_record_type
 
@@ -41,3 +44,13 @@ class IncidentsConfig(AppConfig):
             provider=lambda user: selectors.incident_open_for_user(user=user),
             list_url_name="incidents:list",
         )
+        roles.register_role_permissions(
+            self.label,
+            {
+                roles.SERVICE_DESK: ("view", "add", "change"),
+                roles.RESOLVER: ("view", "add", "change"),
+                roles.PROBLEM_MANAGER: ("view",),
+                roles.CHANGE_MANAGER: ("view",),
+            },
+        )
+        register_demo_loader(demo.load)

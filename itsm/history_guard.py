@@ -3,13 +3,13 @@
 On PostgreSQL a trigger on every historical table refuses DELETE and any UPDATE, except
 the one Django itself makes when a user is deleted: setting ``history_user_id`` to NULL.
 So even code or a person with the application's database login cannot rewrite the
-audit trail. Installed after every migrate, so new record types are covered too.
+audit trail. Installed after every migrate on every historical table simple-history
+created, whatever app it is in, so a new record type is covered without being listed.
 """
 
 from django.apps import apps
 from django.db import connection
-
-PROJECT_APPS = {"itsm", "incidents", "problems", "changes", "requests_app"}
+from simple_history.models import HistoricalChanges
 
 FUNCTION = """
 CREATE OR REPLACE FUNCTION itsm_history_append_only() RETURNS trigger AS $$
@@ -43,10 +43,9 @@ FOR EACH ROW EXECUTE FUNCTION itsm_history_append_only()
 
 
 def history_tables() -> list[str]:
+    """Every table simple-history writes to: models' and many-to-many fields' history."""
     return sorted(
-        model._meta.db_table
-        for model in apps.get_models()
-        if model._meta.app_label in PROJECT_APPS and model.__name__.startswith("Historical")
+        model._meta.db_table for model in apps.get_models() if issubclass(model, HistoricalChanges)
     )
 
 

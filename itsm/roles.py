@@ -1,4 +1,8 @@
-"""Roles are Django groups; this module names them and says what each may do."""
+"""Roles are Django groups; this module names them and says what each may do.
+
+The shared reference data's grants live here; each record app registers what the roles
+may do with its own models from its ``AppConfig.ready`` (:func:`register_role_permissions`).
+"""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -22,30 +26,49 @@ ROLES = [
 ]
 STAFF_ROLES = {SERVICE_DESK, RESOLVER, PROBLEM_MANAGER, CHANGE_MANAGER, CHANGE_APPROVER}
 
-_RECORDS = ["incidents", "problems", "changes", "requests_app"]
 _REFERENCE = ["team", "service", "configurationitem", "category"]
 
-# (app_label, model or "*" for every model of the app, actions)
-ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
-    EMPLOYEE: [],
-    SERVICE_DESK: [(app, "*", ("view", "add", "change")) for app in _RECORDS]
-    + [("itsm", model, ("view",)) for model in _REFERENCE],
+# What each role may do with the shared reference data: (app_label, model, actions).
+# Record apps add their own grants with register_role_permissions.
+SHARED_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    SERVICE_DESK: [("itsm", model, ("view",)) for model in _REFERENCE],
+    RESOLVER: [("itsm", model, ("view",)) for model in _REFERENCE],
+    PROBLEM_MANAGER: [("itsm", model, ("view",)) for model in _REFERENCE],
     # No permissions of its own: it widens what a service desk agent's permissions reach.
     SERVICE_DESK_LEAD: [],
-    RESOLVER: [(app, "*", ("view", "add", "change")) for app in ["incidents", "problems"]]
-    + [(app, "*", ("view",)) for app in ["changes", "requests_app"]]
-    + [("itsm", model, ("view",)) for model in _REFERENCE],
-    PROBLEM_MANAGER: [("problems", "*", ("view", "add", "change")), ("incidents", "*", ("view",))]
-    + [("itsm", model, ("view",)) for model in _REFERENCE],
-    CHANGE_MANAGER: [("changes", "*", ("view", "add", "change")), ("incidents", "*", ("view",))]
-    + [("itsm", model, ("view", "add", "change")) for model in ["service", "configurationitem"]],
-    CHANGE_APPROVER: [("changes", "*", ("view",))],
+    CHANGE_MANAGER: [
+        ("itsm", model, ("view", "add", "change")) for model in ["service", "configurationitem"]
+    ],
 }
+
+_APP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def register_role_permissions(app_label: str, grants: dict[str, tuple[str, ...]]) -> None:
+    """What each role may do with every model of ``app_label``.
+
+    A record app calls this from its ``AppConfig.ready``, so the roles table never names
+    an app: ``register_role_permissions("kb", {RESOLVER: ("view", "add", "change")})``.
+    Calling it again for the same app replaces the app's grants.
+    """
+    unknown = set(grants) - set(ROLES)
+    if unknown:
+        raise ValueError(f"{app_label}: unknown roles {sorted(unknown)}")
+    _APP_PERMISSIONS[app_label] = {role: tuple(actions) for role, actions in grants.items()}
+
+
+def role_permissions() -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+    """Every role's grants as (app_label, model or "*" for every model, actions)."""
+    table = {role: list(SHARED_PERMISSIONS.get(role, [])) for role in ROLES}
+    for app_label, grants in _APP_PERMISSIONS.items():
+        for role, actions in grants.items():
+            table[role].append((app_label, "*", actions))
+    return table
 
 
 def sync_role_permissions() -> None:
     """Give each role group exactly its permissions; runs after every migrate."""
-    for role, grants in ROLE_PERMISSIONS.items():
+    for role, grants in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = Permission.objects.none()
         for app_label, model, actions in grants:
@@ -77,16 +100,17 @@ def role_names(user) -> set[str]:
 
 
 def role_allows(user, app_label: str, action: str) -> bool:
-    """Whether one of the user's roles grants ``action`` on ``app_label`` (from the table
-    above, so it costs no permission queries beyond the cached role names)."""
+    """Whether one of the user's roles grants ``action`` on ``app_label`` (from the
+    registered grants, so it costs no permission queries beyond the cached role names)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
+    table = role_permissions()
     return any(
         app == app_label and action in actions
         for role in role_names(user)
-        for app, _model, actions in ROLE_PERMISSIONS.get(role, [])
+        for app, _model, actions in table.get(role, [])
     )
 
 

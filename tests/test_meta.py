@@ -1,5 +1,7 @@
 """Meta-tests over the whole project: they pick up new apps, models and routes by themselves."""
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,141 @@ def test_the_api_walk_finds_the_list_endpoints():
 @pytest.mark.parametrize(("view", "route"), LIST_VIEWS, ids=[v.__name__ for v, _ in LIST_VIEWS])
 def test_every_api_list_has_a_filterset(view, route):
     assert getattr(view, "filterset_class", None), f"{view.__name__} at {route} has no filterset"
+
+
+# --- Shared modules do not name record apps ---------------------------------------------------
+
+SHARED = Path(settings.BASE_DIR) / "itsm"
+
+# Places in itsm/ that may name record apps, each with the reason.
+MAY_NAME_APPS = {
+    # Root URL files include each app's URLs, as in any Django project.
+    "urls.py": lambda path: path.name == "urls.py",
+    # INSTALLED_APPS and the Celery beat schedule list the apps.
+    "settings": lambda path: "settings" in path.relative_to(SHARED).parts,
+    "celery.py": lambda path: path.relative_to(SHARED).parts == ("celery.py",),
+    # Tests exercise the real record types.
+    "tests": lambda path: "tests" in path.relative_to(SHARED).parts,
+    # Migrations are frozen history, never edited.
+    "migrations": lambda path: "migrations" in path.relative_to(SHARED).parts,
+}
+
+TEXT_SUFFIXES = {".py", ".html", ".txt", ".js", ".css", ".json", ".md"}
+
+
+def record_app_names() -> set[str]:
+    """Labels and module names of every project app that is not the shared ``itsm``."""
+    names = set()
+    for config in project_app_configs():
+        if config.label != "itsm":
+            names |= {config.label, config.name.split(".")[0]}
+    return names
+
+
+def naming_pattern(names) -> re.Pattern:
+    # The name as an app label ("incidents"), a dotted path ("incidents.demo.load"), a URL
+    # namespace ("incidents:list") or a template or static path ("incidents/detail.html").
+    # A name alone or followed by a full stop is prose ("saved the changes.").
+    alternatives = "|".join(sorted(map(re.escape, names)))
+    return re.compile(rf"^({alternatives})$|(?<![\w-])({alternatives})(?=[.:][A-Za-z_]|/)")
+
+
+def _docstrings(tree) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def _names_in_string(node, skip: set[int], pattern: re.Pattern) -> bool:
+    is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+    return is_text and id(node) not in skip and bool(pattern.search(node.value))
+
+
+def python_mentions(source: str, names: set[str], pattern: re.Pattern) -> list[tuple[int, str]]:
+    """Imports of record apps and strings that name one (docstrings and comments aside)."""
+    tree = ast.parse(source)
+    skip = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        modules = []
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            modules = [node.module or ""]
+        elif _names_in_string(node, skip, pattern):
+            found.append((node.lineno, node.value[:60]))
+        found += [(node.lineno, m) for m in modules if m.split(".")[0] in names]
+    return sorted(found)
+
+
+def text_mentions(text: str, pattern: re.Pattern) -> list[tuple[int, str]]:
+    return [
+        (number, line.strip()[:60])
+        for number, line in enumerate(text.splitlines(), 1)
+        if pattern.search(line)
+    ]
+
+
+def shared_files():
+    for path in sorted(SHARED.rglob("*")):
+        if not path.is_file() or path.suffix not in TEXT_SUFFIXES:
+            continue
+        if not any(exempt(path) for exempt in MAY_NAME_APPS.values()):
+            yield path
+
+
+def app_mentions_in_shared_modules() -> list[str]:
+    names = record_app_names()
+    pattern = naming_pattern(names)
+    found = []
+    for path in shared_files():
+        where = path.relative_to(settings.BASE_DIR)
+        if pattern.search(str(path.relative_to(SHARED))):
+            found.append(f"{where}: the file is named after a record app")
+        text = path.read_text()
+        if path.suffix == ".py":
+            hits = python_mentions(text, names, pattern)
+        else:
+            hits = text_mentions(text, pattern)
+        found += [f"{where}:{line}: {what!r}" for line, what in hits]
+    return found
+
+
+def test_the_record_apps_are_found():
+    assert {"incidents", "problems", "changes", "requests_app"} <= record_app_names()
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("from incidents.models import Incident", True),
+        ("import changes.tasks", True),
+        ("LOADERS = ['incidents.demo.load']", True),
+        ("URL = 'problems:list'", True),
+        ("TEMPLATE = 'requests_app/detail.html'", True),
+        ("apps.get_model('changes', 'Change')", True),
+        ("text = f'{n} changes'", False),
+        ("text = 'Saved the changes.'", False),
+        ("'''Status changes go through services.'''", False),
+        ("# incidents.demo is loaded by its app", False),
+        ("record_changes = delta.changes", False),
+    ],
+)
+def test_the_app_name_check_tells_naming_from_prose(text, named):
+    names = {"incidents", "problems", "changes", "requests_app"}
+
+    assert bool(python_mentions(text, names, naming_pattern(names))) is named
+
+
+def test_no_shared_module_names_a_record_app():
+    found = app_mentions_in_shared_modules()
+
+    assert not found, (
+        "Shared modules in itsm/ must not name record apps; let the app register what it "
+        "contributes from its AppConfig (itsm.registry, itsm.roles, itsm.demo, "
+        "itsm.portal.home):\n  " + "\n  ".join(found)
+    )

@@ -1,18 +1,26 @@
 """Demo data: the people, teams and reference data of a small company's service desk.
 
 Everything here is idempotent (get_or_create on natural keys), so loading twice
-creates no duplicates. Record-type apps add their loaders to ``LOADERS``.
+creates no duplicates. Record apps add their records with :func:`register_demo_loader`
+from their ``AppConfig.ready``.
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from itsm.demo.people import load_people
 from itsm.demo.reference import load_reference
 
-# Dotted paths of ``load(users)`` functions, run in order after people and reference
-# data. ``users`` maps demo usernames to users. Each loader must be idempotent too.
-LOADERS: list[str] = ["incidents.demo.load"]
+# ``load(users)`` functions, run in the order their apps registered them (the order of
+# INSTALLED_APPS), after people and reference data. ``users`` maps demo usernames to users.
+LOADERS: list[Callable[[dict], None]] = []
+
+
+def register_demo_loader(load: Callable[[dict], None]) -> None:
+    """Run ``load(users)`` when the demo is loaded; it must be idempotent too."""
+    if load not in LOADERS:
+        LOADERS.append(load)
 
 
 def load_demo() -> dict:
@@ -21,6 +29,6 @@ def load_demo() -> dict:
     with transaction.atomic():
         users = load_people()
         load_reference()
-        for path in LOADERS:
-            import_string(path)(users)
+        for load in LOADERS:
+            load(users)
     return users

@@ -10,6 +10,7 @@ import itsm.demo
 from itsm.choices import RecordKind
 from itsm.demo.people import PEOPLE
 from itsm.models import Category, ConfigurationItem, Service, Team
+from itsm.registry import record_types
 
 pytestmark = pytest.mark.django_db
 
@@ -100,21 +101,31 @@ def test_configuration_items_link_to_what_they_depend_on():
     ).dependents.values_list("name", flat=True)
 
 
-def test_record_app_loaders_run_with_the_users(monkeypatch):
+def test_every_record_app_registers_a_loader():
+    registered = {load.__module__.split(".")[0] for load in itsm.demo.LOADERS}
+
+    assert {record_type.model._meta.app_label for record_type in record_types()} <= registered
+
+
+def test_registered_loaders_run_once_each_with_the_users(monkeypatch):
     loader_calls.clear()
-    monkeypatch.setattr(
-        itsm.demo, "LOADERS", [f"{__name__}.recording_loader", f"{__name__}.recording_loader"]
-    )
+    monkeypatch.setattr(itsm.demo, "LOADERS", [])
+    itsm.demo.register_demo_loader(recording_loader)
+    itsm.demo.register_demo_loader(recording_loader)
 
     demo_data()
 
-    assert loader_calls == [sorted(p[0] for p in PEOPLE)] * 2
+    assert loader_calls == [sorted(p[0] for p in PEOPLE)]
+
+
+def failing_loader(users):
+    raise RuntimeError("the loader broke")
 
 
 def test_a_failing_loader_leaves_nothing_behind(monkeypatch):
-    monkeypatch.setattr(itsm.demo, "LOADERS", ["itsm.tests.test_demo_data.no_such_loader"])
+    monkeypatch.setattr(itsm.demo, "LOADERS", [failing_loader])
 
-    with pytest.raises(ImportError):
+    with pytest.raises(RuntimeError):
         demo_data()
 
     assert not Service.objects.exists()
