@@ -6,16 +6,19 @@ a longer one (the portal forms had no limit at all).
 
 import pytest
 
-from incidents import admin_forms, forms
+from incidents import forms
 from incidents.api import serializers
+from incidents.workflow import WORKFLOW
+from itsm.admin.contributions import CommentForm as AdminCommentForm
+from itsm.forms import transition_form_class
 from itsm.markup import MAX_LENGTH
 
 MARKDOWN_FIELDS = [
     (forms.IncidentReportForm, "description"),
     (forms.CommentForm, "body"),
     (forms.ResolveForm, "resolution_notes"),
-    (admin_forms.ResolveForm, "resolution_notes"),
-    (admin_forms.CommentForm, "body"),
+    (transition_form_class(WORKFLOW["resolve"]), "resolution_notes"),
+    (AdminCommentForm, "body"),
 ]
 SERIALIZER_FIELDS = [
     (serializers.IncidentFieldsSerializer, "description"),

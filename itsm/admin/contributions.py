@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from itsm.admin.history import ReadOnlyInline, ReadOnlyRecordAdmin
 from itsm.admin.transitions import TransitionForm
 from itsm.admin_lists import BigTableAdminMixin
+from itsm.markup import MAX_LENGTH as MARKDOWN_MAX_LENGTH
 from itsm.records import CommentBase
 from itsm.registry import record_type_for
 
@@ -25,7 +26,9 @@ Visibility = CommentBase.Visibility
 
 
 class CommentForm(TransitionForm):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Text")
+    body = forms.CharField(
+        max_length=MARKDOWN_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}), label="Text"
+    )
     visibility = forms.ChoiceField(
         choices=Visibility.choices,
         initial=Visibility.INTERNAL,
