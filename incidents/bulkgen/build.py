@@ -21,11 +21,12 @@ from django.apps import apps
 
 from incidents import sla
 from incidents.bulkgen.plan import COMMENT, SLA_JOB, TRANSITION, WATCH, Step
-from incidents.choices import SlaClock, SlaEventKind, Status
+from incidents.choices import Status
 from incidents.models import Incident, IncidentComment, SlaEvent, SlaPause
 from incidents.services.jobs import ESCALATE_ON_BREACH
 from incidents.workflow import WORKFLOW
 from itsm.priority import DEFAULT_MATRIX
+from itsm.sla.models import SlaClock, SlaEventKind
 from itsm.workflow import TransitionNotAllowed
 
 Watchers = Incident.watchers.through
