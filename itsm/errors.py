@@ -34,6 +34,15 @@ CODES: dict[str, ErrorCode] = {
     "invalid_state": ErrorCode(
         CONFLICT, "'{label}' is not possible while the record is {state} (only when {allowed})."
     ),
+    # Approvals (any record type that needs them)
+    "no_approval_policy": ErrorCode(CONFLICT, "No active approval policy with steps for '{key}'."),
+    "no_pending_approval": ErrorCode(CONFLICT, "{number} is not waiting for an approval."),
+    "approver_conflict": ErrorCode(
+        FORBIDDEN, "Separation of duties: you may not approve {number} because you {rule}."
+    ),
+    "not_an_approver": ErrorCode(FORBIDDEN, "This approval step waits for {step}."),
+    "already_decided": ErrorCode(CONFLICT, "You have already decided on this approval step."),
+    "rejection_comment_required": ErrorCode(BAD_INPUT, "Say why you reject it in a comment."),
     # Incidents
     "assignee_not_in_group": ErrorCode(BAD_INPUT, "{user} is not a member of {group}."),
     "assignee_required": ErrorCode(

@@ -164,7 +164,43 @@ def _matrix(count: int) -> None:
             PriorityMatrixCell.objects.create(impact=impact, urgency=urgency, priority=3)
 
 
+def _approval_policy(steps: int):
+    """A policy of one-person steps (the steps' shape is constrained) and its approver."""
+    from itsm.models import ApprovalPolicy, ApprovalStep
+
+    person = get_user_model().objects.create(username=f"approver{next(_numbers)}")
+    policy = ApprovalPolicy.objects.create(
+        record_type="itsm.service", key=f"k{next(_numbers)}", name="Policy"
+    )
+    for order in range(1, steps + 1):
+        ApprovalStep.objects.create(policy=policy, order=order, kind="person", person=person)
+    return policy, person
+
+
+def _approval_steps(count: int) -> None:
+    _approval_policy(count)
+
+
+def _approval_tracks(count: int, *, decide: bool = False) -> None:
+    from itsm import approvals
+    from itsm.models import Service
+
+    policy, person = _approval_policy(1)
+    for _ in range(count):
+        record = Service.objects.create(name=f"Service {next(_numbers)}")
+        approvals.open_track(record, policy, actor=person)
+        if decide:
+            approvals.decide(record, actor=person, decision="approved")
+
+
+def _approvals(count: int) -> None:
+    _approval_tracks(count, decide=True)
+
+
 ROW_MAKERS: dict[str, Callable[[int], None]] = {
+    "itsm.Approval": _approvals,
+    "itsm.ApprovalStep": _approval_steps,
+    "itsm.ApprovalTrack": _approval_tracks,
     "incidents.Incident": _incidents,
     "incidents.IncidentComment": _comments,
     "incidents.IncidentAttachment": _attachments,

@@ -10,8 +10,9 @@ registers the reference-data admins. The building blocks, by concern:
 - :mod:`~itsm.admin.people`: the people search for person fields
 - :mod:`~itsm.admin.contributions`: comment and attachment inlines, operations and lists
 - :mod:`~itsm.admin.columns`: list columns and filters shared by record changelists
+- :mod:`~itsm.admin.approvals`: approval policies and tracks
 - :mod:`~itsm.admin.records`: :class:`~itsm.admin.records.RecordAdmin`, which a record
   type's admin subclasses
 """
 
-from itsm.admin import reference  # noqa: F401  (registers the reference-data admins)
+from itsm.admin import approvals, reference  # noqa: F401  (registers their admins)

@@ -1,3 +1,4 @@
+from itsm.models.approvals import Approval, ApprovalPolicy, ApprovalStep, ApprovalTrack
 from itsm.models.catalog import Category
 from itsm.models.cmdb import ConfigurationItem, Service
 from itsm.models.notifications import NotificationLog
@@ -7,6 +8,10 @@ from itsm.models.sla import BusinessCalendar, Holiday, SlaPolicy, SlaTarget, Wor
 from itsm.models.teams import Team
 
 __all__ = [
+    "Approval",
+    "ApprovalPolicy",
+    "ApprovalStep",
+    "ApprovalTrack",
     "BusinessCalendar",
     "Category",
     "ConfigurationItem",
