@@ -8,7 +8,7 @@ JSON value must have the type the schema gives it: ``"category": 1.5`` or
 
 from collections.abc import Mapping
 
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 from rest_framework.relations import PrimaryKeyRelatedField
@@ -119,11 +119,19 @@ class RecordReadSerializer(serializers.ModelSerializer):
     the resolution code of a reopened record) fell outside the documented enum.
     """
 
-    def build_standard_field(self, field_name, model_field):
-        field_class, kwargs = super().build_standard_field(field_name, model_field)
-        if model_field.choices and model_field.blank and isinstance(model_field, models.CharField):
-            kwargs["allow_blank"] = True
-        return field_class, kwargs
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            source = field.source or name
+            if not isinstance(field, serializers.ChoiceField) or "." in source:
+                continue
+            try:
+                model_field = self.Meta.model._meta.get_field(source)
+            except FieldDoesNotExist:
+                continue
+            if model_field.blank:
+                field.allow_blank = True
+        return fields
 
 
 # --- Transitions --------------------------------------------------------------------------

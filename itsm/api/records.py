@@ -19,7 +19,6 @@ record is created and edited; this base gives the rest, from the app's registere
 from functools import cache
 
 from django.db.models import Model
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -30,6 +29,7 @@ from itsm.api import history as audit
 from itsm.api.inputs import ApiErrorSerializer, CommentCreateSerializer, CommentSerializer
 from itsm.api.pagination import CappedPageNumberPagination
 from itsm.api.parsers import JSONParser
+from itsm.api.schema import ApiSchema
 from itsm.api.transitions import transition_action
 from itsm.api.viewsets import ScopedViewSet
 from itsm.records import CommentBase
@@ -52,7 +52,7 @@ def one_of(name: str, serializers: tuple):
     )
 
 
-class RecordSchema(AutoSchema):
+class RecordSchema(ApiSchema):
     """Requests and answers of the standard actions from the viewset's serializer pairs."""
 
     def _pair(self, attribute: str, suffix: str):
