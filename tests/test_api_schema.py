@@ -21,19 +21,20 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 
+from itsm.api.transitions import error_codes
 from itsm.registry import record_types
 from itsm.testing.kit import kit_for
 
-pytestmark = [
+ON_POSTGRES = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="runs on PostgreSQL"),
-    pytest.mark.django_db,
 ]
 
 # Examples per operation, per generation mode (valid, invalid), per path: with random ids
@@ -174,6 +175,9 @@ def exercise(schema, seeded: dict[str, str], run: Run) -> int:
 
 
 @pytest.mark.parametrize("persona", ["emma", "sam"])
+@pytest.mark.usefixtures("db")
+@ON_POSTGRES[0]
+@ON_POSTGRES[1]
 def test_every_operation_agrees_with_the_schema(persona, people):
     user = people[persona]
     schema = schemathesis.openapi.from_dict(served_schema(user), config=CONFIG)
@@ -186,3 +190,61 @@ def test_every_operation_agrees_with_the_schema(persona, people):
     total = sum(run.examples.values())
     print(f"{persona}: {operations} operations, {total} requests: {dict(run.examples)}")
     assert not run.failures, "\n\n".join(run.failures)
+
+
+# --- What the schema says about every record type, from the table -----------------------
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _component(schema, ref_holder) -> dict:
+    name = ref_holder["$ref"].rsplit("/", 1)[-1]
+    return schema["components"]["schemas"][name]
+
+
+def _record_paths(schema, record_type) -> dict:
+    prefix = reverse(f"{record_type.model._meta.model_name}-list")
+    return {path: ops for path, ops in schema["paths"].items() if path.startswith(prefix)}
+
+
+@pytest.mark.parametrize("record_type", record_types(), ids=lambda rt: rt.label)
+def test_each_transition_the_table_offers_the_api_is_documented_from_the_table(
+    generated, record_type
+):
+    paths = _record_paths(generated, record_type)
+    detail = reverse(f"{record_type.model._meta.model_name}-list") + "{id}/"
+    offered = record_type.workflow.offered_in("api")
+    for transition in record_type.workflow.transitions:
+        path = f"{detail}{transition.slug}/"
+        if transition not in offered:
+            assert path not in paths, f"{transition.name} is opted out of the API"
+            continue
+        operation = paths[path]["post"]
+        body = _component(
+            generated, operation["requestBody"]["content"]["application/json"]["schema"]
+        )
+        inputs = {spec.name for spec in transition.all_inputs()}
+        required = {spec.name for spec in transition.all_inputs() if spec.required}
+        assert set(body["properties"]) == inputs | {"version"}, transition.name
+        assert set(body.get("required", [])) == required, transition.name
+        for status, codes in error_codes(transition).items():
+            described = operation["responses"][str(status)]["description"]
+            assert all(f"`{code}`" in described for code in codes), (transition.name, status)
+
+
+@pytest.mark.parametrize("record_type", record_types(), ids=lambda rt: rt.label)
+def test_record_endpoints_document_no_put_or_delete_and_patch_needs_a_version(
+    generated, record_type
+):
+    paths = _record_paths(generated, record_type)
+    assert paths
+    for path, operations in paths.items():
+        assert not {"put", "delete"} & set(operations), path
+    patch = paths[reverse(f"{record_type.model._meta.model_name}-list") + "{id}/"]["patch"]
+    body = _component(generated, patch["requestBody"]["content"]["application/json"]["schema"])
+    for shape in body.get("oneOf", [body]):
+        shape = _component(generated, shape) if "$ref" in shape else shape
+        assert "version" in shape["required"]

@@ -6,6 +6,7 @@ reopened incident was outside the documented enum.
 """
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from incidents.choices import Status
 from incidents.models import Incident
@@ -89,3 +90,14 @@ def test_the_escalations_are_two_endpoints_and_kind_is_refused(api_as, people):
     assert refused.status_code == 400 and "kind" in refused.json()["errors"]
     assert to_manager.status_code == 200, to_manager.content
     assert incident.history.first().history_transition == "escalate_to_manager"
+
+
+def test_the_read_schema_admits_the_blank_resolution_code_a_reopened_incident_has():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+
+    for shape in ("EmployeeIncident", "StaffIncident", "StaffIncidentDetail"):
+        field = components[shape]["properties"]["resolution_code"]
+        refs = {ref["$ref"].rsplit("/", 1)[-1] for ref in field.get("oneOf", [])}
+        assert "BlankEnum" in refs, shape
+        assert components["BlankEnum"]["enum"] == [""]

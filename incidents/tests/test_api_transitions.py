@@ -1,6 +1,7 @@
 """The incident API transition endpoints."""
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from incidents import services
 from incidents.choices import Status
@@ -195,3 +196,12 @@ def test_priority_override_through_the_api(api_as, emma, sam):
     assert incident.history.first().history_change_reason == "priority_override: Board meeting"
     cleared = api_as(sam).post(url, {"priority": None, "reason": "matrix"}, format="json")
     assert cleared.json()["priority"] == 5
+
+
+@pytest.mark.parametrize(("endpoint", "state", "actor", "body", "code", "error"), REFUSED)
+def test_every_refusal_is_documented_for_its_endpoint(endpoint, state, actor, body, code, error):
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    responses = schema["paths"][f"{API}{{id}}/{endpoint}/"]["post"]["responses"]
+
+    assert f"`{error}`" in responses[str(code)]["description"]
