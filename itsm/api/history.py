@@ -90,10 +90,9 @@ class HistoryReader:
             changes.append({"field": field.name, "old": old, "new": new})
         return changes
 
-    def _reason(self, row) -> str | None:
+    def _reason(self, row, public: set[str]) -> str | None:
         reason = row.history_change_reason
         transition = row.history_transition
-        public = {t.name for t in self.workflow.transitions if t.public_reason}
         if self.staff or reason is None or transition in public:
             return reason
         # Edits and non-public transitions: the name of what happened, never the free text.
@@ -102,6 +101,7 @@ class HistoryReader:
     def entries(self, rows, previous) -> list[dict]:
         """One entry per row of ``rows`` (consecutive, oldest first); ``previous`` precedes
         them."""
+        public = {t.name for t in self.workflow.transitions if t.public_reason}
         entries = []
         for row in rows:
             user = row.history_user
@@ -112,7 +112,7 @@ class HistoryReader:
                     history_date=row.history_date,
                     history_user=user.get_username() if user is not None else None,
                     history_type=row.history_type,
-                    change_reason=self._reason(row),
+                    change_reason=self._reason(row, public),
                     transition=row.history_transition or None,
                     status=getattr(row, self.workflow.field),
                     changes=self._changes(previous, row),
