@@ -41,8 +41,3 @@ class ResolutionCode(models.TextChoices):
     CAUSED_BY_CHANGE = "caused_by_change", _("Caused by change")
     USER_INSTRUCTED = "user_instructed", _("User instructed")
     RESOLVED_BY_PARENT = "resolved_by_parent", _("Resolved by parent incident")
-
-
-class EscalationKind(models.TextChoices):
-    FUNCTIONAL = "functional", _("Functional (next tier)")
-    HIERARCHICAL = "hierarchical", _("Hierarchical (group manager)")

@@ -10,6 +10,7 @@ from incidents import forms
 from incidents.api import serializers
 from incidents.workflow import WORKFLOW
 from itsm.admin.contributions import CommentForm as AdminCommentForm
+from itsm.api.inputs import CommentCreateSerializer, transition_serializer
 from itsm.forms import transition_form_class
 from itsm.markup import MAX_LENGTH
 
@@ -23,8 +24,8 @@ MARKDOWN_FIELDS = [
 SERIALIZER_FIELDS = [
     (serializers.IncidentFieldsSerializer, "description"),
     (serializers.EmployeeIncidentUpdateSerializer, "description"),
-    (serializers.ResolveSerializer, "resolution_notes"),
-    (serializers.CommentCreateSerializer, "body"),
+    (transition_serializer(WORKFLOW["resolve"]), "resolution_notes"),
+    (CommentCreateSerializer, "body"),
 ]
 
 

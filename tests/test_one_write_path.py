@@ -15,12 +15,9 @@ from itsm.testing.write_paths import check_write_path, write_path_cases
 pytestmark = pytest.mark.django_db
 
 CASES = write_path_cases()
-# Known gaps, left open in this change and named in its note: the API still serves both
-# escalations through one endpoint with `kind` (the table-generated endpoints come with the
-# API base class), and the batched SLA job words its escalation reason differently.
+# Known gaps, left open in this change and named in its note: the batched SLA job words
+# its escalation reason differently.
 KNOWN_GAPS = {
-    "incident-escalate-api": "the API's escalate endpoint still needs `kind`",
-    "incident-escalate_to_manager-api": "no escalate-to-manager endpoint until the API base",
     "incident-escalate_to_manager-job": "the SLA job's escalation reason differs",
 }
 PARAMS = [

@@ -6,21 +6,20 @@ names them, never silently dropped, so a client learns that ``status`` or ``prio
 cannot be written here.
 """
 
-from collections.abc import Mapping
-
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from incidents.choices import Channel, EscalationKind, HoldReason, ResolutionCode
-from incidents.models import Incident, IncidentComment
+from incidents.choices import Channel
+from incidents.models import Incident
 from incidents.selectors import incident_list_visible_to
 from incidents.sla import INCIDENT_SLA
+from itsm.api.inputs import MAX_ID, RecordReadSerializer, StrictFieldsMixin, VersionedSerializer
 from itsm.api.sla import SlaField
 from itsm.choices import Level, Priority, RecordKind
+from itsm.markup import MAX_LENGTH
 from itsm.models import Category, ConfigurationItem, Service
 from itsm.validators import validate_single_line
-
-MAX_ID = 2**63 - 1
+from itsm.workflow import REASON_MAX_LENGTH
 
 EMPLOYEE_READ_FIELDS = (
     "id",
@@ -73,16 +72,6 @@ STAFF_READ_FIELDS = EMPLOYEE_READ_FIELDS + (
 )
 
 
-class ApiErrorSerializer(serializers.Serializer):
-    """The JSON body of every error (see ``itsm.api.errors``)."""
-
-    code = serializers.CharField(help_text="Stable snake_case code, e.g. stale_version.")
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
-
-
 # --- Read ---------------------------------------------------------------------------------
 
 
@@ -102,7 +91,7 @@ class IncidentRefSerializer(serializers.Serializer):
     number = serializers.CharField(read_only=True)
 
 
-class EmployeeIncidentSerializer(serializers.ModelSerializer):
+class EmployeeIncidentSerializer(RecordReadSerializer):
     """What the reporter and the affected user may read: no internals, no staff names."""
 
     category = NamedRefSerializer(read_only=True, allow_null=True)
@@ -156,27 +145,6 @@ class StaffIncidentDetailSerializer(StaffIncidentSerializer):
 # --- Write --------------------------------------------------------------------------------
 
 
-class StrictFieldsMixin:
-    """Reject (400, naming them) keys the serializer does not accept instead of ignoring them."""
-
-    def to_internal_value(self, data):
-        unknown = {}
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = {
-                name: ["This field cannot be set here."] for name in data if name not in writable
-            }
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if unknown and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
-            raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
-
-
 def _request_user(serializer):
     return getattr(serializer.context.get("request"), "user", None)
 
@@ -191,7 +159,7 @@ class IncidentFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
     """The fields employees and staff both write; related rows must be active and visible."""
 
     title = serializers.CharField(max_length=200, validators=[validate_single_line])
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_LENGTH)
     category = _id_field(
         Category.objects.filter(kind=RecordKind.INCIDENT, is_active=True, parent__isnull=True)
     )
@@ -252,124 +220,33 @@ class StaffIncidentCreateSerializer(IncidentFieldsSerializer):
     detected_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class VersionedSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text="The version you read; a stale one is a 409."
-    )
-
-    def validate(self, attrs):
-        # partial=True skips required fields, but an edit without a version could
-        # silently overwrite someone else's (SECURITY.md T19).
-        if "version" not in attrs:
-            raise serializers.ValidationError({"version": ["This field is required."]})
-        return super().validate(attrs)
-
-
 class EmployeeIncidentUpdateSerializer(StrictFieldsMixin, VersionedSerializer):
     title = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_LENGTH)
 
 
 class StaffIncidentUpdateSerializer(VersionedSerializer, StaffIncidentCreateSerializer):
     pass
 
 
-# --- Transitions --------------------------------------------------------------------------
+# --- The priority override (not a transition: a staff correction) ---------------------
 
 
-class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
+class PriorityOverrideSerializer(StrictFieldsMixin, serializers.Serializer):
+    priority = serializers.ChoiceField(
+        choices=Priority.choices,
+        allow_null=True,
+        help_text="The priority to set by hand, or null to go back to the matrix.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text="Recorded in the history; required to set a priority.",
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,
         max_value=MAX_ID,
         help_text="The version you read; if given and stale, the answer is a 409.",
     )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        help_text="Recorded in the history; required to reject and to cancel.",
-    )
-
-
-class AssignSerializer(TransitionSerializer):
-    group = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
-    assignee = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=MAX_ID
-    )
-
-
-class PriorityOverrideSerializer(TransitionSerializer):
-    priority = serializers.ChoiceField(
-        choices=Priority.choices,
-        allow_null=True,
-        help_text="The priority to set by hand, or null to go back to the matrix.",
-    )
-
-
-class HoldSerializer(TransitionSerializer):
-    hold_reason = serializers.ChoiceField(choices=HoldReason.choices, required=False)
-
-
-class EscalateSerializer(TransitionSerializer):
-    kind = serializers.ChoiceField(
-        choices=EscalationKind.choices,
-        help_text="functional: to the next tier's group; hierarchical: to the group manager.",
-    )
-
-
-class ResolveSerializer(TransitionSerializer):
-    resolution_code = serializers.ChoiceField(choices=ResolutionCode.choices, required=False)
-    resolution_notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-
-
-class DeclareMajorSerializer(TransitionSerializer):
-    commander = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        min_value=1,
-        max_value=MAX_ID,
-        help_text="Defaults to you.",
-    )
-    communications_lead = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=MAX_ID
-    )
-
-
-# --- Comments and history -----------------------------------------------------------------
-
-
-class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.get_username", read_only=True)
-
-    class Meta:
-        model = IncidentComment
-        fields = ("id", "author", "body", "visibility", "created_at")
-        read_only_fields = fields
-
-
-class CommentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
-    body = serializers.CharField(max_length=20000)
-    visibility = serializers.ChoiceField(
-        choices=IncidentComment.Visibility.choices,
-        default=IncidentComment.Visibility.PUBLIC,
-        help_text="internal work notes are for IT staff only.",
-    )
-
-
-class FieldChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    old = serializers.JSONField(allow_null=True)
-    new = serializers.JSONField(allow_null=True)
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    history_id = serializers.IntegerField()
-    history_date = serializers.DateTimeField()
-    history_user = serializers.CharField(allow_null=True)
-    history_type = serializers.ChoiceField(
-        choices=[("+", "created"), ("~", "changed"), ("-", "deleted")]
-    )
-    change_reason = serializers.CharField(allow_null=True)
-    status = serializers.CharField()
-    changes = FieldChangeSerializer(many=True)

@@ -326,7 +326,7 @@ def test_escalating_it_away_answers_the_write_and_then_404(chain, emma, sam, dan
     services.incident_transition(incident_id=incident.pk, name="assign", actor=dana, assignee=dana)
     services.incident_transition(incident_id=incident.pk, name="start", actor=dana)
 
-    response = api.post(f"{API}{incident.pk}/escalate/", {"kind": "functional"}, format="json")
+    response = api.post(f"{API}{incident.pk}/escalate/", {}, format="json")
 
     assert response.status_code == 200, response.content
     assert response.json()["assignment_group"]["id"] == network.pk

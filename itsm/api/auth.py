@@ -1,13 +1,15 @@
 """API tokens: random, stored hashed (django-rest-knox), expiring and revocable."""
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from itsm.api.inputs import ApiErrorSerializer
+from itsm.api.schema import ApiSchema
 from itsm.client_address import client_address
 from itsm.security_log import security_event
 
@@ -35,11 +37,21 @@ TokenResponse = inline_serializer(
 class TokenIssueView(APIView):
     """Exchange a username and password for a new API token (shown once)."""
 
+    schema = ApiSchema()
+
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [TokenIssueThrottle]
 
-    @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponse})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            201: TokenResponse,
+            400: OpenApiResponse(
+                ApiErrorSerializer, description="`invalid_credentials`, or `invalid` input."
+            ),
+        },
+    )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -58,6 +70,8 @@ class TokenIssueView(APIView):
 class TokenRevokeView(APIView):
     """Revoke the token this request was made with."""
 
+    schema = ApiSchema()
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         if not isinstance(request.auth, AuthToken):
@@ -72,6 +86,8 @@ class TokenRevokeView(APIView):
 
 class TokenRevokeAllView(APIView):
     """Revoke every token of the calling user."""
+
+    schema = ApiSchema()
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):

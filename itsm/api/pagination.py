@@ -10,6 +10,31 @@ from itsm.keyset import InvalidCursor, keyset_page
 TRUE, FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no", ""})
 
 
+def requested_page_size(request, name: str, default: int, most: int) -> int:
+    """The page size asked for (at most ``most``), or ``default`` if none was asked for;
+    anything but a whole number from 1 is a 400, as the schema says."""
+    value = request.query_params.get(name)
+    if value is None:
+        return default
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise ValidationError({name: ["A whole number from 1 is required."]})
+    return min(size, most)
+
+
+def page_size_parameter(name: str, most: int) -> dict:
+    return {
+        "name": name,
+        "required": False,
+        "in": "query",
+        "description": f"Rows per page; more than {most} gives {most}.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+
+
 class CappedPageNumberPagination(PageNumberPagination):
     """Pagination is always on; clients may ask for up to ``max_page_size`` rows.
 
@@ -20,6 +45,19 @@ class CappedPageNumberPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request) -> int:
+        return requested_page_size(
+            request, self.page_size_query_param, self.page_size, self.max_page_size
+        )
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            parameter
+            if parameter["name"] != self.page_size_query_param
+            else page_size_parameter(self.page_size_query_param, self.max_page_size)
+            for parameter in super().get_schema_operation_parameters(view)
+        ]
 
 
 class KeysetPagination(BasePagination):
@@ -91,11 +129,9 @@ class KeysetPagination(BasePagination):
         return replace_query_param(url, self.cursor_query_param, cursor)
 
     def get_page_size(self, request) -> int:
-        try:
-            size = int(request.query_params.get(self.page_size_query_param, ""))
-        except ValueError:
-            return self.page_size
-        return min(size, self.max_page_size) if size > 0 else self.page_size
+        return requested_page_size(
+            request, self.page_size_query_param, self.page_size, self.max_page_size
+        )
 
     def wants_count(self, request) -> bool:
         value = request.query_params.get(self.count_query_param, "").strip().lower()
@@ -143,11 +179,7 @@ class KeysetPagination(BasePagination):
                 "Opaque position from a next or previous link.",
                 {"type": "string"},
             ),
-            parameter(
-                self.page_size_query_param,
-                f"Rows per page, at most {self.max_page_size}.",
-                {"type": "integer"},
-            ),
+            page_size_parameter(self.page_size_query_param, self.max_page_size),
             parameter(
                 self.count_query_param,
                 "true: also return the number of matching rows (costs a full count).",

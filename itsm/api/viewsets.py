@@ -2,6 +2,8 @@
 
 from rest_framework import viewsets
 
+from itsm.api.schema import ApiSchema
+
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Read-only endpoint whose rows come from ``selector(user=...)``.
@@ -11,6 +13,7 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     selector = None
+    schema = ApiSchema()
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user)
@@ -21,6 +24,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     (mixins, ``@action`` endpoints calling services) they allow."""
 
     selector = None
+    schema = ApiSchema()
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user)
