@@ -23,10 +23,10 @@ from incidents import sla
 from incidents.bulkgen.plan import COMMENT, SLA_JOB, TRANSITION, WATCH, Step
 from incidents.choices import Status
 from incidents.models import Incident, IncidentComment, SlaEvent, SlaPause
-from incidents.services.jobs import ESCALATE_ON_BREACH
+from incidents.services.jobs import escalates_on
+from incidents.sla import INCIDENT_SLA
 from incidents.workflow import WORKFLOW
 from itsm.priority import DEFAULT_MATRIX
-from itsm.sla.models import SlaClock, SlaEventKind
 from itsm.workflow import TransitionNotAllowed
 
 Watchers = Incident.watchers.through
@@ -82,7 +82,7 @@ class Builder:
 
     # --- history ---------------------------------------------------------------------
 
-    def _history(self, obj, kind: str, at, user, reason) -> int:
+    def _history(self, obj, kind: str, at, user, reason, transition: str = "") -> int:
         model = type(obj)
         history_model = self.history_models[model]
         history_id = self.ids.take(history_model)
@@ -93,6 +93,7 @@ class Builder:
             history_type=kind,
             history_user_id=user.pk if user is not None else None,
             history_change_reason=reason,
+            history_transition=transition,
         )
         self.out.add(history_model, values)
         if model is Incident:
@@ -201,7 +202,7 @@ class Builder:
         incident.version += 1
         incident.updated_at = at
         reason = str(params.get("reason") or "").strip()
-        self._history(incident, "~", at, actor, f"{name}: {reason}" if reason else name)
+        self._history(incident, "~", at, actor, f"{name}: {reason}" if reason else name, name)
 
     def _apply_assign(self, actor, at, params) -> None:
         incident = self.incident
@@ -298,6 +299,8 @@ class Builder:
         if staff and comment.is_public and incident.responded_at is None:
             incident.responded_at = at
             sla.refresh(incident)
+            incident.version += 1
+            incident.updated_at = at
             self._history(incident, "~", at, actor, "responded: first public comment")
 
     def _watch(self, step: Step) -> None:
@@ -308,45 +311,40 @@ class Builder:
         }
         self.watchers.append(row)
         self.out.add(Watchers, row)
-        self._history(self.incident, "~", step.at, step.actor, None)
+        self._history(self.incident, "~", step.at, step.actor, "watch")
 
     # --- the SLA job (incident_sla_record_due) -----------------------------------------
 
     def _sla_job(self, now) -> None:
+        """:func:`itsm.sla.jobs.handle_locked` for one incident, with its escalation hook."""
         incident, system = self.incident, self.system
-        recorded = {(e.clock, e.kind) for e in self.events}
-        new_events = []
-        for clock, state in sla.clocks(incident, now=now).items():
-            for kind, fraction in sla.THRESHOLDS.items():
-                if (clock, kind) in recorded or state.percent < fraction * 100:
-                    continue
-                crossed = sla.threshold_moment(incident, clock, fraction) or now
-                event = SlaEvent(
-                    pk=self.ids.take(SlaEvent),
-                    incident_id=incident.pk,
-                    clock=clock,
-                    kind=kind,
-                    occurred_at=crossed,
-                    recorded_at=now,
-                )
-                self.events.append(event)
-                self.out.add(
-                    SlaEvent, {name: getattr(event, name) for name in self.fields[SlaEvent]}
-                )
-                self._history(event, "+", now, system, f"sla_{kind}: {clock}")
-                recorded.add((clock, kind))
-                new_events.append((clock, kind))
-        fields = sla.refresh(incident, recorded=recorded)
-        if new_events or fields:
-            reasons = ", ".join(f"{kind} {clock}" for clock, kind in new_events) or "reschedule"
-            self._history(incident, "~", now, system, f"sla: {reasons}")
-        breached = (SlaClock.RESOLUTION, SlaEventKind.BREACH) in new_events
-        if breached and incident.priority in ESCALATE_ON_BREACH:
+        recorded = INCIDENT_SLA.recorded_events(incident)
+        crossed = INCIDENT_SLA.crossed(incident, now=now, recorded=recorded)
+        for clock, kind, instant in crossed:
+            event = SlaEvent(
+                pk=self.ids.take(SlaEvent),
+                incident_id=incident.pk,
+                clock=clock,
+                kind=kind,
+                occurred_at=instant,
+                recorded_at=now,
+            )
+            self.events.append(event)
+            self.out.add(SlaEvent, {name: getattr(event, name) for name in self.fields[SlaEvent]})
+            self._history(event, "+", now, system, f"sla_{kind}: {clock}")
+            recorded.add((clock, kind))
+        if crossed and escalates_on(incident, {(clock, kind) for clock, kind, _ in crossed}):
             # Without a group manager the job records the breach and moves on.
             with contextlib.suppress(TransitionNotAllowed):
                 self._transition(
                     "escalate_to_manager", system, now, {"reason": "resolution SLA breached"}
                 )
+        fields = INCIDENT_SLA.refresh(incident, recorded=recorded)
+        if crossed or fields:
+            what = ", ".join(f"{kind} {clock}" for clock, kind, _instant in crossed)
+            incident.version += 1
+            incident.updated_at = now
+            self._history(incident, "~", now, system, f"sla: {what or 'reschedule'}")
 
 
 def _ceil(moment):
