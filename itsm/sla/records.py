@@ -155,6 +155,16 @@ class RecordSla:
             return found
         return found._result_cache
 
+    def hold_in_memory(self, record, *, pauses: list, events: list) -> None:
+        """Keep ``record``'s pause and event rows in the given lists, never saved here.
+
+        For a replay that stores the rows itself (the bulk generator): the clocks read
+        the lists, and :meth:`pause` and :meth:`end_pause` change them and the rows in
+        them without saving.
+        """
+        record._prefetched_objects_cache = {self.pauses_name: pauses, self.events_name: events}
+        record._sla_in_memory = True
+
     # --- pauses -------------------------------------------------------------------------
 
     def pause(self, record, *, reason: str, started_at: datetime, ended_at=None):
@@ -167,7 +177,8 @@ class RecordSla:
             ended_at=ended_at,
         )
         rows = self._rows(record, self.pauses_name)
-        row.save()
+        if not getattr(record, "_sla_in_memory", False):
+            row.save()
         rows.append(row)
         return row
 
@@ -176,7 +187,8 @@ class RecordSla:
         row = next((p for p in self._rows(record, self.pauses_name) if p.ended_at is None), None)
         if row is not None:
             row.ended_at = at
-            row.save(update_fields=["ended_at"])
+            if not getattr(record, "_sla_in_memory", False):
+                row.save(update_fields=["ended_at"])
         return row
 
     # --- reading ------------------------------------------------------------------------
