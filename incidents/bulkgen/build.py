@@ -260,7 +260,8 @@ class Builder:
         """:func:`itsm.sla.jobs.handle_locked` for one incident, with its escalation hook."""
         incident, system = self.incident, self.system
         recorded = INCIDENT_SLA.recorded_events(incident)
-        crossed = INCIDENT_SLA.crossed(incident, now=now, recorded=recorded)
+        thresholds = INCIDENT_SLA.thresholds(incident)
+        crossed = INCIDENT_SLA.crossed(incident, now=now, recorded=recorded, thresholds=thresholds)
         for clock, kind, instant in crossed:
             event = SlaEvent(
                 pk=self.ids.take(SlaEvent),
@@ -280,7 +281,8 @@ class Builder:
                 self._transition(
                     "escalate_to_manager", system, now, {"reason": "resolution SLA breached"}
                 )
-        fields = INCIDENT_SLA.refresh(incident, recorded=recorded)
+                thresholds = None
+        fields = INCIDENT_SLA.refresh(incident, recorded=recorded, thresholds=thresholds)
         if crossed or fields:
             what = ", ".join(f"{kind} {clock}" for clock, kind, _instant in crossed)
             incident.version += 1

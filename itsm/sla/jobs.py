@@ -120,7 +120,8 @@ def handle_locked(
     new_events, new_rows, crossed_by_record = [], [], {}
     for record in rows:
         recorded = sla.recorded_events(record)
-        crossed = sla.crossed(record, now=now, recorded=recorded)
+        thresholds = sla.thresholds(record)
+        crossed = sla.crossed(record, now=now, recorded=recorded, thresholds=thresholds)
         for clock, kind, instant in crossed:
             row = event_model(clock=clock, kind=kind, occurred_at=instant)
             setattr(row, record_field, record)
@@ -128,16 +129,18 @@ def handle_locked(
             new_rows.append(row)
             new_events.append(NewEvent(record, clock, kind))
             recorded.add((clock, kind))
-        crossed_by_record[record.pk] = (crossed, recorded)
+        crossed_by_record[record.pk] = (crossed, recorded, thresholds)
     create_records_with_history(new_rows)
     for event in new_events:
         notify_on_commit(event.record, f"sla_{event.kind}", clock=event.clock)
-    if on_events is not None:
-        _run_hook(on_events, new_events)
+    saved_by_hook = _run_hook(on_events, new_events) if on_events is not None else set()
     changes, fields = [], set()
     for record in rows:
-        crossed, recorded = crossed_by_record[record.pk]
-        changed = sla.refresh(record, recorded=recorded)
+        crossed, recorded, thresholds = crossed_by_record[record.pk]
+        # A record a transition saved may have changed what its clocks depend on.
+        if record.pk in saved_by_hook:
+            thresholds = None
+        changed = sla.refresh(record, recorded=recorded, thresholds=thresholds)
         if crossed or changed:
             what = ", ".join(f"{kind} {clock}" for clock, kind, _instant in crossed)
             changes.append((record, f"sla: {what or 'reschedule'}"))
@@ -146,16 +149,21 @@ def handle_locked(
     return new_events
 
 
-def _run_hook(on_events: OnEvents, new_events: list[NewEvent]) -> None:
-    """``on_events`` per record; a record a transition saved takes the saved field values."""
-    by_record = {}
+def _run_hook(on_events: OnEvents, new_events: list[NewEvent]) -> set:
+    """``on_events`` per record; a record a transition saved takes the saved field values.
+
+    Returns the primary keys of the records the hook saved.
+    """
+    by_record, saved_pks = {}, set()
     for event in new_events:
         by_record.setdefault(event.record.pk, (event.record, []))[1].append(event)
     for record, events in by_record.values():
         saved = on_events(record, events)
         if saved is not None:
+            saved_pks.add(record.pk)
             for field in record._meta.concrete_fields:
                 setattr(record, field.attname, getattr(saved, field.attname))
+    return saved_pks
 
 
 def _load(sla: RecordSla, rows: Iterable[models.Model]) -> None:
