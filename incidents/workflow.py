@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from incidents import sla
 from incidents.choices import OPEN_STATUSES, HoldReason, ResolutionCode, Status
-from incidents.models import SlaPause
+from incidents.sla import INCIDENT_SLA
 from itsm.models import Team
 from itsm.roles import is_agent, is_service_desk
 from itsm.workflow import Input, Transition, TransitionNotAllowed, Workflow
@@ -157,11 +157,8 @@ def _apply_assign(incident, params):
 
 
 def _close_open_pause(incident, now) -> list[str]:
-    pause = incident.sla_pauses.filter(ended_at__isnull=True).first()
-    if pause is None:
+    if INCIDENT_SLA.end_pause(incident, now) is None:
         return []
-    pause.ended_at = now
-    pause.save(update_fields=["ended_at"])
     return sla.refresh(incident)
 
 
@@ -169,8 +166,8 @@ def _apply_hold(incident, params):
     incident.hold_reason = params["hold_reason"]
     fields = ["hold_reason"]
     if sla.pauses_clock(incident.sla_policy, Status.ON_HOLD, incident.hold_reason):
-        SlaPause.objects.create(
-            incident=incident,
+        INCIDENT_SLA.pause(
+            incident,
             reason=sla.pause_code(Status.ON_HOLD, incident.hold_reason),
             started_at=timezone.now(),
         )
@@ -218,8 +215,8 @@ def _apply_confirm(incident, params):
 def _apply_reject(incident, params):
     now = timezone.now()
     # The time spent resolved does not count against the resolution target.
-    SlaPause.objects.create(
-        incident=incident, reason=Status.RESOLVED, started_at=incident.resolved_at, ended_at=now
+    INCIDENT_SLA.pause(
+        incident, reason=Status.RESOLVED, started_at=incident.resolved_at, ended_at=now
     )
     incident.reopen_count += 1
     incident.resolved_at = None

@@ -1,12 +1,15 @@
 """Replay a plan in memory and produce the rows the services would have written.
 
-Each step does what its service does (``incident_create``, ``incident_transition``,
-``incident_comment_add``, ``incident_watch`` and the SLA job's
-``incident_sla_record_due``), field for field, on an unsaved incident, with no query
-per row: the SLA policy, the priority matrix and the actors' roles are read once, and
-the incident's pauses and events are kept in its prefetch cache so ``incidents.sla``
-computes the same clocks from memory. ``tests/test_bulkgen.py`` replays the same plans
-through the real services and proves the rows identical; change one, change both.
+Each step runs the services' own code where it is free of queries: transitions go
+through the table in ``incidents.workflow`` (its check and its ``apply`` functions, at the
+step's moment) and the SLA figures through the kit in ``incidents.sla``, whose pauses and
+events are held in memory for the replay (``RecordSla.hold_in_memory``). What the
+services do with the database is done here on an unsaved incident, field for field:
+``incident_create``'s numbering and routing, the runner's version bump and history row,
+``incident_comment_add``, ``incident_watch`` and the SLA job's step. The SLA policy, the
+priority matrix and the actors' roles are read once. ``tests/test_bulkgen.py`` replays
+the same plans through the real services and proves the rows identical; change one,
+change both.
 
 Interactive steps are taken as coming from a request by their actor (the portal or the
 API), as in production: rows saved without an explicit actor (SLA pauses, the watcher
@@ -18,15 +21,15 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.apps import apps
+from django.utils import timezone
 
 from incidents import sla
 from incidents.bulkgen.plan import COMMENT, SLA_JOB, TRANSITION, WATCH, Step
-from incidents.choices import Status
 from incidents.models import Incident, IncidentComment, SlaEvent, SlaPause
-from incidents.services.jobs import ESCALATE_ON_BREACH
+from incidents.services.jobs import escalates_on
+from incidents.sla import INCIDENT_SLA
 from incidents.workflow import WORKFLOW
 from itsm.priority import DEFAULT_MATRIX
-from itsm.sla.models import SlaClock, SlaEventKind
 from itsm.workflow import TransitionNotAllowed
 
 Watchers = Incident.watchers.through
@@ -82,7 +85,7 @@ class Builder:
 
     # --- history ---------------------------------------------------------------------
 
-    def _history(self, obj, kind: str, at, user, reason) -> int:
+    def _history(self, obj, kind: str, at, user, reason, transition: str = "") -> int:
         model = type(obj)
         history_model = self.history_models[model]
         history_id = self.ids.take(history_model)
@@ -93,6 +96,7 @@ class Builder:
             history_type=kind,
             history_user_id=user.pk if user is not None else None,
             history_change_reason=reason,
+            history_transition=transition,
         )
         self.out.add(history_model, values)
         if model is Incident:
@@ -173,7 +177,7 @@ class Builder:
             urgency=p["urgency"],
             reported_at=at,
         )
-        incident._prefetched_objects_cache = {"sla_pauses": self.pauses, "sla_events": self.events}
+        INCIDENT_SLA.hold_in_memory(incident, pauses=self.pauses, events=self.events)
         incident.priority = self.matrix[(p["impact"], p["urgency"])]
         route = subcategory or category
         incident.assignment_group = route.default_group if route else None
@@ -191,92 +195,30 @@ class Builder:
     # --- incident_transition ---------------------------------------------------------
 
     def _transition(self, name: str, actor, at, params: dict) -> None:
+        """The runner's steps (check, target, the table's own apply, save), in memory."""
         incident = self.incident
-        transition = WORKFLOW.check(incident, name, actor, {**params, "actor": actor})
+        params = {**params, "actor": actor}
+        transition = WORKFLOW.check(incident, name, actor, params)
         if transition.target is not None:
             incident.status = transition.target
-        apply = getattr(self, f"_apply_{name}", None)
-        if apply is not None:
-            apply(actor, at, params)
+        if transition.apply is not None:
+            ended = {pause.pk: pause.ended_at for pause in self.pauses}
+            with _clock_at(at):
+                transition.apply(incident, params)
+            self._pause_history(ended, actor, at)
         incident.version += 1
         incident.updated_at = at
         reason = str(params.get("reason") or "").strip()
-        self._history(incident, "~", at, actor, f"{name}: {reason}" if reason else name)
+        self._history(incident, "~", at, actor, f"{name}: {reason}" if reason else name, name)
 
-    def _apply_assign(self, actor, at, params) -> None:
-        incident = self.incident
-        group = params.get("group") or incident.assignment_group
-        assignee = params.get("assignee")
-        moved = group.pk != incident.assignment_group_id or (
-            assignee is not None and incident.assignee_id not in (None, assignee.pk)
-        )
-        if moved and (incident.assignment_group_id or incident.assignee_id):
-            incident.reassignment_count += 1
-        if group.pk != incident.assignment_group_id and assignee is None:
-            incident.assignee = None
-        incident.assignment_group = group
-        if assignee is not None:
-            incident.assignee = assignee
-        incident.tier = group.tier
-        if incident.assignee_id and incident.responded_at is None:
-            incident.responded_at = at
-            sla.refresh(incident)
-
-    def _apply_hold(self, actor, at, params) -> None:
-        incident = self.incident
-        incident.hold_reason = params["hold_reason"]
-        if sla.pauses_clock(self.policy, Status.ON_HOLD, incident.hold_reason):
-            pause = SlaPause(
-                pk=self.ids.take(SlaPause),
-                incident_id=incident.pk,
-                reason=sla.pause_code(Status.ON_HOLD, incident.hold_reason),
-                started_at=at,
-            )
-            self.pauses.append(pause)
-            self._history(pause, "+", at, actor, None)
-            sla.refresh(incident)
-
-    def _close_open_pause(self, actor, at) -> None:
-        pause = next((p for p in self.pauses if p.ended_at is None), None)
-        if pause is None:
-            return
-        pause.ended_at = at
-        self._history(pause, "~", at, actor, None)
-        sla.refresh(self.incident)
-
-    def _apply_resume(self, actor, at, params) -> None:
-        self.incident.hold_reason = ""
-        self._close_open_pause(actor, at)
-
-    def _apply_resolve(self, actor, at, params) -> None:
-        incident = self.incident
-        incident.resolution_code = params["resolution_code"]
-        incident.resolution_notes = params["resolution_notes"].strip()
-        incident.resolved_at = at
-        incident.resolved_by = actor
-        incident.confirmed_at = None
-        if incident.responded_at is None:
-            incident.responded_at = at
-        if incident.hold_reason:
-            incident.hold_reason = ""
-            self._close_open_pause(actor, at)
-        sla.refresh(incident)
-
-    def _apply_confirm(self, actor, at, params) -> None:
-        self.incident.confirmed_at = at
-
-    def _apply_close(self, actor, at, params) -> None:
-        self.incident.closed_at = at
-        self.incident.closed_by = actor
-
-    def _apply_cancel(self, actor, at, params) -> None:
-        incident = self.incident
-        incident.closed_at = at
-        incident.closed_by = actor
-        if incident.hold_reason:
-            incident.hold_reason = ""
-            self._close_open_pause(actor, at)
-        sla.refresh(incident)
+    def _pause_history(self, ended: dict, actor, at) -> None:
+        """Number the pauses the apply opened and write the history their saves write."""
+        for pause in self.pauses:
+            if pause.pk is None:
+                pause.pk = self.ids.take(SlaPause)
+                self._history(pause, "+", at, actor, None)
+            elif ended[pause.pk] != pause.ended_at:
+                self._history(pause, "~", at, actor, None)
 
     # --- incident_comment_add and incident_watch -------------------------------------
 
@@ -298,6 +240,8 @@ class Builder:
         if staff and comment.is_public and incident.responded_at is None:
             incident.responded_at = at
             sla.refresh(incident)
+            incident.version += 1
+            incident.updated_at = at
             self._history(incident, "~", at, actor, "responded: first public comment")
 
     def _watch(self, step: Step) -> None:
@@ -308,45 +252,54 @@ class Builder:
         }
         self.watchers.append(row)
         self.out.add(Watchers, row)
-        self._history(self.incident, "~", step.at, step.actor, None)
+        self._history(self.incident, "~", step.at, step.actor, "watch")
 
     # --- the SLA job (incident_sla_record_due) -----------------------------------------
 
     def _sla_job(self, now) -> None:
+        """:func:`itsm.sla.jobs.handle_locked` for one incident, with its escalation hook."""
         incident, system = self.incident, self.system
-        recorded = {(e.clock, e.kind) for e in self.events}
-        new_events = []
-        for clock, state in sla.clocks(incident, now=now).items():
-            for kind, fraction in sla.THRESHOLDS.items():
-                if (clock, kind) in recorded or state.percent < fraction * 100:
-                    continue
-                crossed = sla.threshold_moment(incident, clock, fraction) or now
-                event = SlaEvent(
-                    pk=self.ids.take(SlaEvent),
-                    incident_id=incident.pk,
-                    clock=clock,
-                    kind=kind,
-                    occurred_at=crossed,
-                    recorded_at=now,
-                )
-                self.events.append(event)
-                self.out.add(
-                    SlaEvent, {name: getattr(event, name) for name in self.fields[SlaEvent]}
-                )
-                self._history(event, "+", now, system, f"sla_{kind}: {clock}")
-                recorded.add((clock, kind))
-                new_events.append((clock, kind))
-        fields = sla.refresh(incident, recorded=recorded)
-        if new_events or fields:
-            reasons = ", ".join(f"{kind} {clock}" for clock, kind in new_events) or "reschedule"
-            self._history(incident, "~", now, system, f"sla: {reasons}")
-        breached = (SlaClock.RESOLUTION, SlaEventKind.BREACH) in new_events
-        if breached and incident.priority in ESCALATE_ON_BREACH:
+        recorded = INCIDENT_SLA.recorded_events(incident)
+        thresholds = INCIDENT_SLA.thresholds(incident)
+        crossed = INCIDENT_SLA.crossed(incident, now=now, recorded=recorded, thresholds=thresholds)
+        for clock, kind, instant in crossed:
+            event = SlaEvent(
+                pk=self.ids.take(SlaEvent),
+                incident_id=incident.pk,
+                clock=clock,
+                kind=kind,
+                occurred_at=instant,
+                recorded_at=now,
+            )
+            self.events.append(event)
+            self.out.add(SlaEvent, {name: getattr(event, name) for name in self.fields[SlaEvent]})
+            self._history(event, "+", now, system, f"sla_{kind}: {clock}")
+            recorded.add((clock, kind))
+        if crossed and escalates_on(incident, {(clock, kind) for clock, kind, _ in crossed}):
             # Without a group manager the job records the breach and moves on.
             with contextlib.suppress(TransitionNotAllowed):
                 self._transition(
                     "escalate_to_manager", system, now, {"reason": "resolution SLA breached"}
                 )
+                thresholds = None
+        fields = INCIDENT_SLA.refresh(incident, recorded=recorded, thresholds=thresholds)
+        if crossed or fields:
+            what = ", ".join(f"{kind} {clock}" for clock, kind, _instant in crossed)
+            incident.version += 1
+            incident.updated_at = now
+            self._history(incident, "~", now, system, f"sla: {what or 'reschedule'}")
+
+
+@contextlib.contextmanager
+def _clock_at(moment):
+    """The table's apply functions read the time from ``timezone.now``: replay a step at
+    its own moment (the builder runs one step at a time, in one thread)."""
+    real = timezone.now
+    timezone.now = lambda: moment
+    try:
+        yield
+    finally:
+        timezone.now = real
 
 
 def _ceil(moment):

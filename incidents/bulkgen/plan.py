@@ -156,7 +156,12 @@ class Planner:
         group = route if route and rng.random() < 0.75 else rng.choice(teams)
         agent = rng.choice(self.cast.members[group.pk])
         speed = 0.25 if priority <= 2 else 1.0
-        moves = [(hours(2 * speed), TRANSITION, rng.choice(self.cast.desk), "assign",
+        moves = []
+        if rng.random() < 0.1:
+            # The desk answers first; a public staff comment meets the response target.
+            reply = "Thanks, we are looking into it."
+            moves.append((hours(speed), COMMENT, rng.choice(self.cast.desk), "", {"body": reply}))
+        moves += [(hours(2 * speed), TRANSITION, rng.choice(self.cast.desk), "assign",
                   {"group": group, "assignee": agent})]  # fmt: skip
         if target == Status.ASSIGNED:
             return moves

@@ -29,7 +29,7 @@ def incident_sla_check_due(*, now=None, limit: int | None = None) -> jobs.JobRun
         INCIDENT_SLA,
         now=now or timezone.now(),
         actor=system_user(),
-        after_batch=_escalate_breaches,
+        on_events=_escalate_breach,
         limit=limit,
     )
 
@@ -44,24 +44,27 @@ def incident_sla_record_due(*, incident_id, now=None) -> list[tuple[str, str]]:
         incident_id,
         now=now or timezone.now(),
         actor=system_user(),
-        after_batch=_escalate_breaches,
+        on_events=_escalate_breach,
     )
     return [(event.clock, event.kind) for event in events]
 
 
-def _escalate_breaches(events: list[jobs.NewEvent]) -> None:
-    for event in events:
-        incident = event.record
-        breach = (event.clock, event.kind) == (SlaClock.RESOLUTION, SlaEventKind.BREACH)
-        # Only an open incident is escalated; a breach recorded after it was resolved is
-        # only notified.
-        if breach and incident.is_open and incident.priority in ESCALATE_ON_BREACH:
-            _escalate_on_breach(incident)
+def escalates_on(incident, kinds) -> bool:
+    """Whether new SLA events ``kinds`` ((clock, kind) pairs) escalate the incident.
+
+    Only an open P1/P2 is escalated, on its resolution breach; a breach recorded after
+    the incident was resolved is only notified.
+    """
+    breach = (SlaClock.RESOLUTION, SlaEventKind.BREACH) in kinds
+    return breach and incident.is_open and incident.priority in ESCALATE_ON_BREACH
 
 
-def _escalate_on_breach(incident) -> None:
+def _escalate_breach(incident, events: list[jobs.NewEvent]) -> Incident | None:
+    """Inside the job's batch: escalate to the group manager as a person would."""
+    if not escalates_on(incident, {(event.clock, event.kind) for event in events}):
+        return None
     try:
-        incident_transition(
+        return incident_transition(
             incident_id=incident.pk,
             name="escalate_to_manager",
             actor=system_user(),
@@ -70,6 +73,7 @@ def _escalate_on_breach(incident) -> None:
     except TransitionNotAllowed as refused:
         # No group or manager to escalate to: the breach itself is recorded and notified.
         logger.warning("SLA breach escalation skipped for %s: %s", incident.number, refused.code)
+        return None
 
 
 def incident_auto_close_due(*, now=None) -> list[str]:

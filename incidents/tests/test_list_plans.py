@@ -22,10 +22,6 @@ from incidents.tests.helpers_lists import list_pages
 from itsm.testing.plans import explain, full_table_work, queries_on
 
 pytestmark = [
-    pytest.mark.xfail(
-        reason="bulk generator not yet ported to itsm.sla.records",
-        strict=False,
-    ),
     pytest.mark.postgres,
     pytest.mark.django_db,
 ]

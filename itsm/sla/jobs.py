@@ -14,9 +14,12 @@ Per record the rules are the single-record ones: a threshold is recorded when th
 ran past it (:func:`itsm.sla.clock.is_past`), at the instant it was reached, never twice;
 the record is saved with a version bump and a history row naming the system actor; each
 new event is notified (``sla_warning`` or ``sla_breach`` through the record type's
-notifier, queued after commit), and the record type's ``after_batch`` hook runs once the
-batch's transaction has ended (incidents escalate P1/P2 resolution breaches there, each
-escalation a transition of its own).
+notifier, queued after commit). The record type's ``on_events`` hook sees each record
+with new events inside the batch's transaction, once the events are stored and before
+the record's SLA fields are saved: incidents escalate P1/P2 resolution breaches there,
+each escalation the transition itself, so the escalation commits with the breach it
+follows from (a crash cannot record the one without the other) and writes the history
+row the transition writes when a person runs it.
 """
 
 from collections.abc import Callable, Iterable
@@ -41,7 +44,9 @@ class NewEvent:
     kind: str
 
 
-AfterBatch = Callable[[list[NewEvent]], None]
+# Run inside the batch's transaction for a locked record with new events; returns the
+# record as a transition saved it (the job then saves its SLA fields on top), or None.
+OnEvents = Callable[[models.Model, list[NewEvent]], models.Model | None]
 
 
 @dataclass
@@ -57,7 +62,7 @@ def record_due(
     *,
     now: datetime,
     actor,
-    after_batch: AfterBatch | None = None,
+    on_events: OnEvents | None = None,
     limit: int | None = None,
     batch_size: int | None = None,
 ) -> JobRun:
@@ -79,11 +84,9 @@ def record_due(
             after = Q(sla_next_check_at__gt=last.sla_next_check_at) | Q(
                 sla_next_check_at=last.sla_next_check_at, pk__gt=last.pk
             )
-            events = handle_locked(sla, rows, now=now, actor=actor)
+            events = handle_locked(sla, rows, now=now, actor=actor, on_events=on_events)
         run.handled += len(rows)
         run.events += events
-        if after_batch is not None and events:
-            after_batch(events)
         if len(rows) < size:
             break
     return run
@@ -95,24 +98,26 @@ def record_one(
     *,
     now: datetime,
     actor,
-    after_batch: AfterBatch | None = None,
+    on_events: OnEvents | None = None,
 ) -> list[NewEvent]:
     """The job for one record, due or not (waits for its lock instead of skipping it)."""
     with transaction.atomic():
         record = lock_record(sla.model, pk)
-        events = handle_locked(sla, [record], now=now, actor=actor)
-    if after_batch is not None and events:
-        after_batch(events)
-    return events
+        return handle_locked(sla, [record], now=now, actor=actor, on_events=on_events)
 
 
 def handle_locked(
-    sla: RecordSla, rows: list[models.Model], *, now: datetime, actor
+    sla: RecordSla,
+    rows: list[models.Model],
+    *,
+    now: datetime,
+    actor,
+    on_events: OnEvents | None = None,
 ) -> list[NewEvent]:
     """Record the thresholds the locked ``rows`` have passed and reschedule them."""
     _load(sla, rows)
     event_model, record_field = sla.event_model()
-    new_events, new_rows, changes, fields = [], [], [], set()
+    new_events, new_rows, crossed_by_record = [], [], {}
     for record in rows:
         recorded = sla.recorded_events(record)
         thresholds = sla.thresholds(record)
@@ -124,16 +129,41 @@ def handle_locked(
             new_rows.append(row)
             new_events.append(NewEvent(record, clock, kind))
             recorded.add((clock, kind))
+        crossed_by_record[record.pk] = (crossed, recorded, thresholds)
+    create_records_with_history(new_rows)
+    for event in new_events:
+        notify_on_commit(event.record, f"sla_{event.kind}", clock=event.clock)
+    saved_by_hook = _run_hook(on_events, new_events) if on_events is not None else set()
+    changes, fields = [], set()
+    for record in rows:
+        crossed, recorded, thresholds = crossed_by_record[record.pk]
+        # A record a transition saved may have changed what its clocks depend on.
+        if record.pk in saved_by_hook:
+            thresholds = None
         changed = sla.refresh(record, recorded=recorded, thresholds=thresholds)
         if crossed or changed:
             what = ", ".join(f"{kind} {clock}" for clock, kind, _instant in crossed)
             changes.append((record, f"sla: {what or 'reschedule'}"))
             fields.update(changed or ["sla_next_check_at"])
-    create_records_with_history(new_rows)
     save_records_with_history(changes, actor=actor, fields=fields)
-    for event in new_events:
-        notify_on_commit(event.record, f"sla_{event.kind}", clock=event.clock)
     return new_events
+
+
+def _run_hook(on_events: OnEvents, new_events: list[NewEvent]) -> set:
+    """``on_events`` per record; a record a transition saved takes the saved field values.
+
+    Returns the primary keys of the records the hook saved.
+    """
+    by_record, saved_pks = {}, set()
+    for event in new_events:
+        by_record.setdefault(event.record.pk, (event.record, []))[1].append(event)
+    for record, events in by_record.values():
+        saved = on_events(record, events)
+        if saved is not None:
+            saved_pks.add(record.pk)
+            for field in record._meta.concrete_fields:
+                setattr(record, field.attname, getattr(saved, field.attname))
+    return saved_pks
 
 
 def _load(sla: RecordSla, rows: Iterable[models.Model]) -> None:

@@ -133,15 +133,63 @@ class RecordSla:
         return {clock: getattr(record, field) or ended for clock, field in self.stops.items()}
 
     def pauses_of(self, record) -> list[Pause]:
-        if record.pk is None:
-            return []
-        rows = getattr(record, self.pauses_name).all()
-        return [Pause(row.started_at, row.ended_at) for row in rows]
+        return [Pause(row.started_at, row.ended_at) for row in self._rows(record, self.pauses_name)]
 
     def recorded_events(self, record) -> set[tuple[str, str]]:
+        return {(e.clock, e.kind) for e in self._rows(record, self.events_name)}
+
+    def _rows(self, record, name: str) -> list:
+        """The record's pause or event rows, read once per instance (a per-write memo).
+
+        They are kept in the record's prefetch cache, where a list prefetch put them
+        stays valid; :meth:`pause` and :meth:`end_pause` keep it in step with their writes.
+        """
         if record.pk is None:
-            return set()
-        return {(e.clock, e.kind) for e in getattr(record, self.events_name).all()}
+            return []
+        cache = getattr(record, "_prefetched_objects_cache", {})
+        if name not in cache:
+            models.prefetch_related_objects([record], name)
+            cache = record._prefetched_objects_cache
+        found = cache[name]
+        if isinstance(found, list):  # rows held in memory (the bulk generator)
+            return found
+        return found._result_cache
+
+    def hold_in_memory(self, record, *, pauses: list, events: list) -> None:
+        """Keep ``record``'s pause and event rows in the given lists, never saved here.
+
+        For a replay that stores the rows itself (the bulk generator): the clocks read
+        the lists, and :meth:`pause` and :meth:`end_pause` change them and the rows in
+        them without saving.
+        """
+        record._prefetched_objects_cache = {self.pauses_name: pauses, self.events_name: events}
+        record._sla_in_memory = True
+
+    # --- pauses -------------------------------------------------------------------------
+
+    def pause(self, record, *, reason: str, started_at: datetime, ended_at=None):
+        """Store a pause of ``record``'s clocks (open while ``ended_at`` is None)."""
+        relation = record._meta.get_field(self.pauses_name)
+        row = relation.related_model(
+            **{relation.field.name: record},
+            reason=reason,
+            started_at=started_at,
+            ended_at=ended_at,
+        )
+        rows = self._rows(record, self.pauses_name)
+        if not getattr(record, "_sla_in_memory", False):
+            row.save()
+        rows.append(row)
+        return row
+
+    def end_pause(self, record, at: datetime):
+        """End the record's open pause at ``at``; the pause, or None when none is open."""
+        row = next((p for p in self._rows(record, self.pauses_name) if p.ended_at is None), None)
+        if row is not None:
+            row.ended_at = at
+            if not getattr(record, "_sla_in_memory", False):
+                row.save(update_fields=["ended_at"])
+        return row
 
     # --- reading ------------------------------------------------------------------------
 
