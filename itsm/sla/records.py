@@ -148,6 +148,8 @@ class RecordSla:
             return []
         cache = getattr(record, "_prefetched_objects_cache", {})
         if name not in cache:
+            if not isinstance(record, models.Model):  # a stand-in that only lists its rows
+                return list(getattr(record, name).all())
             models.prefetch_related_objects([record], name)
             cache = record._prefetched_objects_cache
         found = cache[name]
