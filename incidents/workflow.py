@@ -121,6 +121,14 @@ def _team(value):
     return found
 
 
+def _is_member(group, user) -> bool:
+    """Whether ``user`` is in ``group``: from its members when they were prefetched."""
+    members = getattr(group, "_prefetched_objects_cache", {}).get("members")
+    if members is not None:
+        return any(member.pk == user.pk for member in members)
+    return group.members.filter(pk=user.pk).exists()
+
+
 def _apply_assign(incident, params):
     group = _team(params.get("group")) or incident.assignment_group
     assignee = _user(params.get("assignee"), "assignee")
@@ -133,7 +141,7 @@ def _apply_assign(incident, params):
             raise TransitionNotAllowed(
                 "invalid_input", "Choose the assignee's group.", field="group"
             )
-        if not group.members.filter(pk=assignee.pk).exists():
+        if not _is_member(group, assignee):
             raise TransitionNotAllowed(
                 "assignee_not_in_group", field="assignee", user=assignee.get_username(), group=group
             )

@@ -18,7 +18,7 @@ from incidents.bulkgen import write
 from incidents.bulkgen.build import Builder, Output
 from incidents.bulkgen.cast import load_cast
 from incidents.bulkgen.plan import Planner
-from itsm.models import PriorityMatrixCell
+from itsm.models import PriorityMatrixCell, Team
 
 
 @dataclass
@@ -30,8 +30,11 @@ class Generated:
 
 def make_builder(cast, *, ids, out, numbers, now) -> Builder:
     matrix = {(c.impact, c.urgency): c.priority for c in PriorityMatrixCell.objects.all()}
+    # With their members, so the table's assign checks the assignee without a query.
+    teams = {team.pk: team for team in Team.objects.prefetch_related("members")}
     return Builder(
         policy=sla.default_policy(),
+        teams=teams,
         matrix=matrix,
         agent_ids=cast.agent_ids,
         system=cast.system,

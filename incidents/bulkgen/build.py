@@ -69,9 +69,10 @@ def tracked(model) -> list[str]:
 class Builder:
     """Replays plans; ``build(plan)`` returns the steps run, SLA job ticks included."""
 
-    def __init__(self, *, policy, matrix, agent_ids, system, numbers, ids, out, now):
+    def __init__(self, *, policy, teams, matrix, agent_ids, system, numbers, ids, out, now):
         self.now = now
         self.policy = policy
+        self.teams = teams
         self.matrix = {**DEFAULT_MATRIX, **matrix}
         self.agent_ids = agent_ids
         self.system = system
@@ -198,6 +199,8 @@ class Builder:
         """The runner's steps (check, target, the table's own apply, save), in memory."""
         incident = self.incident
         params = {**params, "actor": actor}
+        if params.get("group") is not None:
+            params["group"] = self.teams.get(params["group"].pk, params["group"])
         transition = WORKFLOW.check(incident, name, actor, params)
         if transition.target is not None:
             incident.status = transition.target
