@@ -54,11 +54,18 @@ def overdue() -> Q:
 
 
 class IncidentFilter(django_filters.FilterSet):
+    # distinct=False: these match the incident's own columns, so no row can repeat, and a
+    # SELECT DISTINCT over every column would sort the whole filtered table.
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, help_text="Repeat to match any of several statuses."
+        choices=Status.choices,
+        distinct=False,
+        help_text="Repeat to match any of several statuses.",
     )
     priority = django_filters.TypedMultipleChoiceFilter(
-        choices=Priority.choices, coerce=int, help_text="Repeat to match any of several."
+        choices=Priority.choices,
+        coerce=int,
+        distinct=False,
+        help_text="Repeat to match any of several.",
     )
     assignment_group = django_filters.ModelChoiceFilter(queryset=_teams)
     assignee = django_filters.ModelChoiceFilter(

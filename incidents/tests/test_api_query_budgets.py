@@ -1,6 +1,8 @@
 """The incident API query budgets: list, comments and history."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from incidents import services
@@ -57,6 +59,19 @@ def test_incident_list_query_count_is_constant(request, persona, emma, ravi, sam
 
     assert count <= LIST_BUDGET[persona]
     assert Incident.objects.count() == 30
+
+
+def test_filtering_by_status_or_priority_selects_no_distinct_rows(emma, sam):
+    """A DISTINCT over every column sorts the whole filtered table (64-107 ms at 100k)."""
+    make_incident(reporter=emma)
+    client = logged_in(sam)
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(API, {"status": ["new", "in_progress"], "priority": [3, 4]})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+    assert not [q for q in ctx.captured_queries if "DISTINCT" in q["sql"].upper()]
 
 
 @pytest.mark.parametrize("persona", ["emma", "sam"])
