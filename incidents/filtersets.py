@@ -14,6 +14,7 @@ from django.utils import timezone
 from incidents.choices import OPEN_STATUSES, Status
 from incidents.models import Incident
 from itsm.choices import Priority
+from itsm.filtersets import StrictBooleanFilter, StrictFilterSet
 from itsm.roles import is_agent
 from itsm.selectors import category_list_visible_to, service_list_visible_to, team_list_visible_to
 
@@ -53,7 +54,7 @@ def overdue() -> Q:
     return Q(status__in=OPEN_STATUSES, resolution_due_at__lt=timezone.now())
 
 
-class IncidentFilter(django_filters.FilterSet):
+class IncidentFilter(StrictFilterSet):
     # distinct=False: these match the incident's own columns, so no row can repeat, and a
     # SELECT DISTINCT over every column would sort the whole filtered table.
     status = django_filters.MultipleChoiceFilter(
@@ -73,8 +74,8 @@ class IncidentFilter(django_filters.FilterSet):
     )
     category = django_filters.ModelChoiceFilter(queryset=_categories)
     service = django_filters.ModelChoiceFilter(queryset=_services)
-    is_major = django_filters.BooleanFilter(help_text="Staff only.")
-    breached = django_filters.BooleanFilter(
+    is_major = StrictBooleanFilter(help_text="Staff only.")
+    breached = StrictBooleanFilter(
         method="filter_breached",
         help_text="Staff only. True: open and past the resolution due time.",
     )

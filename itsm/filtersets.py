@@ -1,11 +1,48 @@
-"""django-filter sets for reference data, shared by the API and the portal."""
+"""django-filter sets for reference data, shared by the API and the portal, and the
+strict base every filter set of the project uses."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
 from itsm.models import Category, ConfigurationItem, PriorityMatrixCell, Service, Team
 
 
-class TeamFilter(django_filters.FilterSet):
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (or 1/0); anything else is an error, not "no filter".
+
+    django-filter's own boolean filter reads an unknown value as "not given", so a
+    misspelt ``?is_active=yes`` silently returns every row.
+    """
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.VALUES[str(value).lower()]
+        except KeyError:
+            raise ValidationError("Use true or false.", code="invalid") from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """The base of every filter set: booleans declared from model fields are strict too."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
+class TeamFilter(StrictFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -13,7 +50,7 @@ class TeamFilter(django_filters.FilterSet):
         fields = ["name", "tier", "is_active"]
 
 
-class ServiceFilter(django_filters.FilterSet):
+class ServiceFilter(StrictFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -21,7 +58,7 @@ class ServiceFilter(django_filters.FilterSet):
         fields = ["name", "criticality", "owner_group", "is_active"]
 
 
-class ConfigurationItemFilter(django_filters.FilterSet):
+class ConfigurationItemFilter(StrictFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -29,15 +66,15 @@ class ConfigurationItemFilter(django_filters.FilterSet):
         fields = ["name", "ci_type", "service", "owner_group", "criticality", "is_active"]
 
 
-class CategoryFilter(django_filters.FilterSet):
-    top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
+class CategoryFilter(StrictFilterSet):
+    top_level = StrictBooleanFilter(field_name="parent", lookup_expr="isnull")
 
     class Meta:
         model = Category
         fields = ["kind", "parent", "top_level", "is_active"]
 
 
-class PriorityMatrixFilter(django_filters.FilterSet):
+class PriorityMatrixFilter(StrictFilterSet):
     class Meta:
         model = PriorityMatrixCell
         fields = ["impact", "urgency", "priority"]

@@ -130,6 +130,31 @@ def test_invalid_filter_value_is_a_400_with_code(emma):
     assert response.json()["code"] == "invalid"
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "name"), [("services/", "is_active"), ("categories/", "top_level")]
+)
+@pytest.mark.parametrize("value", ["yes", "-81928339585", "tru"])
+def test_a_boolean_filter_refuses_what_is_not_a_boolean(emma, endpoint, name, value):
+    response = logged_in(emma).get(f"{API}{endpoint}", {name: value})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", 1), ("1", 1), ("false", 0), ("0", 0)])
+def test_a_boolean_filter_reads_true_and_false(emma, value, expected):
+    ServiceFactory(is_active=False)
+    before = Service.objects.filter(is_active=False).count()
+
+    response = logged_in(emma).get(f"{API}services/", {"is_active": value})
+
+    assert response.status_code == 200
+    assert before == 1
+    assert response.json()["count"] == (
+        Service.objects.filter(is_active=True).count() if expected else 0
+    )
+
+
 def test_pagination_is_capped(emma):
     TeamFactory.create_batch(105)
     client = logged_in(emma)
