@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from incidents.models import Incident
-from itsm.admin.columns import QueueFilter, short_duration
+from itsm.admin.columns import QueueFilter
 from itsm.admin.contributions import AttachmentAdmin, CommentAdmin
 from itsm.admin.history import ReadOnlyRecordAdmin
 from itsm.admin.records import RecordAdmin

@@ -33,9 +33,7 @@ class ProblemsConfig(AppConfig):
                 attachment_add=lambda *, record_id, **kw: services.problem_attachment_add(
                     problem_id=record_id, **kw
                 ),
-                watch=lambda *, record_id, **kw: services.problem_watch(
-                    problem_id=record_id, **kw
-                ),
+                watch=lambda *, record_id, **kw: services.problem_watch(problem_id=record_id, **kw),
                 sees_all=selectors.sees_all_problems,
             )
         )

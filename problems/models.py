@@ -112,9 +112,7 @@ class Problem(models.Model):
             models.Index(
                 fields=["assignment_group", "-created_at", "-id"], name="problem_group_recent"
             ),
-            models.Index(
-                fields=["assignee", "-created_at", "-id"], name="problem_assignee_recent"
-            ),
+            models.Index(fields=["assignee", "-created_at", "-id"], name="problem_assignee_recent"),
             # The known-error database: what employees search.
             models.Index(
                 fields=["service", "-known_error_at"],

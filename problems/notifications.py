@@ -47,7 +47,8 @@ class ProblemNotifier(Notifier):
         if event == "incident_resumed":
             return {"incident": problem.incidents.get(pk=extra["incident_id"])}
         if event == "commented":
-            return {"comment": problem.comments.select_related("author").get(pk=extra["comment_id"])}
+            comment = problem.comments.select_related("author").get(pk=extra["comment_id"])
+            return {"comment": comment}
         return {}
 
 

@@ -119,9 +119,7 @@ def known_error_list_visible_to(*, user) -> QuerySet:
 
 def known_error_get_for_user(*, user, pk) -> Problem:
     problem = (
-        known_error_list_visible_to(user=user).filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
+        known_error_list_visible_to(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
     )
     if problem is None:
         raise Http404("No such known error.")

@@ -174,7 +174,10 @@ WORKFLOW = Workflow(
             inputs=(
                 Input("root_cause", "longtext", "Root cause statement", help_text="If not set."),
                 Input(
-                    "root_cause_category", "choice", "Root-cause category", choices=RootCauseCategory
+                    "root_cause_category",
+                    "choice",
+                    "Root-cause category",
+                    choices=RootCauseCategory,
                 ),
                 Input("workaround", "longtext", "Workaround", help_text="Markdown, if not set."),
             ),
