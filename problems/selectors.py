@@ -98,6 +98,7 @@ def problem_open_for_user(*, user) -> list:
     return list(
         problem_list_visible_to(user=user)
         .filter(assignee=user, status__in=OPEN_STATUSES)
+        .select_related(None)
         .only("pk", "number", "title", "status")[:10]
     )
 
