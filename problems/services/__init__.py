@@ -5,7 +5,7 @@ from problems.services.contributions import (
     problem_comment_add,
     problem_watch,
 )
-from problems.services.deflections import deflection_record
+from problems.services.deflections import deflection_record, known_error_report_incident
 from problems.services.records import (
     STAFF_EDITABLE,
     problem_create,
@@ -19,6 +19,7 @@ from problems.services.transitions import problem_transition
 __all__ = [
     "STAFF_EDITABLE",
     "deflection_record",
+    "known_error_report_incident",
     "problem_attachment_add",
     "problem_comment_add",
     "problem_create",

@@ -139,7 +139,7 @@ def problem_update(*, problem_id, actor, changes: dict, expected_version: int | 
     return problem
 
 
-def _set_incident_problem(incident_id, problem, *, actor, reason: str) -> Incident:
+def set_incident_problem(incident_id, problem, *, actor, reason: str) -> Incident:
     incident = lock_record(Incident, incident_id)
     if incident.problem_id == (problem.pk if problem else None):
         return incident
@@ -165,7 +165,7 @@ def problem_link_incidents(*, problem_id, incident_ids, actor) -> list[Incident]
         if found != set(ids):
             raise ValidationError({"incidents": "Some of these incidents do not exist."})
         return [
-            _set_incident_problem(pk, problem, actor=actor, reason=f"linked to {problem.number}")
+            set_incident_problem(pk, problem, actor=actor, reason=f"linked to {problem.number}")
             for pk in ids
         ]
 
