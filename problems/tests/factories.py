@@ -23,3 +23,16 @@ RESOLVE_INPUT = {
     "resolution_code": "fixed",
     "fix_description": "Doubled the session table size on both firewalls.",
 }
+
+
+def problem_in(state: str, **fields):
+    """A problem taken through the real transitions to ``state`` (see ``tests/kit.py``)."""
+    from itsm.registry import record_type_for
+    from itsm.testing.workflow import drive_to
+    from problems.models import Problem
+    from problems.tests.kit import KIT, people
+
+    staff = people()
+    return drive_to(
+        record_type_for(Problem), KIT, state, requester=staff[0], people=staff, **fields
+    )
