@@ -43,7 +43,7 @@ class ProblemViewSet(mixins.ListModelMixin, ScopedViewSet):
         return [m for m in super().allowed_methods if m not in ("PUT", "DELETE")]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("configuration_items")
+        return super().get_queryset().prefetch_related("configuration_items", "reported_by")
 
     def get_object(self):
         problem = selectors.problem_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
