@@ -55,7 +55,7 @@ READ_FIELDS = (
 )
 
 
-class NamedRefSerializer(serializers.Serializer):
+class ProblemNamedRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
@@ -63,9 +63,9 @@ class NamedRefSerializer(serializers.Serializer):
 class ProblemSerializer(serializers.ModelSerializer):
     """What problem staff read."""
 
-    category = NamedRefSerializer(read_only=True, allow_null=True)
-    service = NamedRefSerializer(read_only=True, allow_null=True)
-    assignment_group = NamedRefSerializer(read_only=True, allow_null=True)
+    category = ProblemNamedRefSerializer(read_only=True, allow_null=True)
+    service = ProblemNamedRefSerializer(read_only=True, allow_null=True)
+    assignment_group = ProblemNamedRefSerializer(read_only=True, allow_null=True)
     assignee = serializers.CharField(source="assignee.username", read_only=True, allow_null=True)
     reported_by = serializers.CharField(source="reported_by.username", read_only=True)
     configuration_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -79,7 +79,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 class KnownErrorSerializer(serializers.ModelSerializer):
     """What every signed-in user reads of a published known error."""
 
-    service = NamedRefSerializer(read_only=True, allow_null=True)
+    service = ProblemNamedRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Problem
@@ -181,7 +181,7 @@ def transition_serializer(transition: Transition) -> type[serializers.Serializer
     return type(name, (StrictFieldsMixin, serializers.Serializer), fields)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class ProblemCommentSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.get_username", read_only=True)
 
     class Meta:
@@ -190,14 +190,14 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+class ProblemCommentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     body = serializers.CharField(max_length=20000)
     visibility = serializers.ChoiceField(
         choices=ProblemComment.Visibility.choices, default=ProblemComment.Visibility.INTERNAL
     )
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class ProblemHistoryEntrySerializer(serializers.Serializer):
     history_id = serializers.IntegerField()
     history_date = serializers.DateTimeField()
     history_user = serializers.CharField(source="history_user.username", allow_null=True)

@@ -154,10 +154,10 @@ class ProblemViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     @extend_schema(
         methods=["POST"],
-        request=s.CommentCreateSerializer,
-        responses={201: s.CommentSerializer},
+        request=s.ProblemCommentCreateSerializer,
+        responses={201: s.ProblemCommentSerializer},
     )
-    @extend_schema(methods=["GET"], responses={200: s.CommentSerializer(many=True)})
+    @extend_schema(methods=["GET"], responses={200: s.ProblemCommentSerializer(many=True)})
     @action(
         detail=True,
         methods=["get", "post"],
@@ -167,16 +167,18 @@ class ProblemViewSet(mixins.ListModelMixin, ScopedViewSet):
     def comments(self, request, pk=None):
         problem = self.get_object()
         if request.method == "POST":
-            data = self._validated(s.CommentCreateSerializer)
+            data = self._validated(s.ProblemCommentCreateSerializer)
             comment = services.problem_comment_add(
                 problem_id=problem.pk, actor=request.user, **data
             )
-            return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+            return Response(
+                s.ProblemCommentSerializer(comment).data, status=status.HTTP_201_CREATED
+            )
         rows = selectors.problem_comments_visible_to(user=request.user, problem=problem)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
+        return self.get_paginated_response(s.ProblemCommentSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: s.HistoryEntrySerializer(many=True)})
+    @extend_schema(responses={200: s.ProblemHistoryEntrySerializer(many=True)})
     @action(
         detail=True,
         methods=["get"],
@@ -187,7 +189,7 @@ class ProblemViewSet(mixins.ListModelMixin, ScopedViewSet):
         problem = self.get_object()
         rows = problem.history.select_related("history_user").order_by("history_date", "history_id")
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
+        return self.get_paginated_response(s.ProblemHistoryEntrySerializer(page, many=True).data)
 
 
 def _transition_endpoint(transition):
