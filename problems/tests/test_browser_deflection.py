@@ -22,7 +22,9 @@ pytestmark = [
 def test_emma_is_helped_by_a_known_error_and_logs_no_incident(page, screenshot):  # noqa: F811
     users = load_people()
     vpn = Service.objects.create(name="VPN")
-    problem = problem_in(Status.ROOT_CAUSE_ANALYSIS, title="VPN drops every few minutes", service=vpn)
+    problem = problem_in(
+        Status.ROOT_CAUSE_ANALYSIS, title="VPN drops every few minutes", service=vpn
+    )
     services.problem_transition(
         problem_id=problem.pk,
         name="record_known_error",
