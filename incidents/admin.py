@@ -39,6 +39,7 @@ from itsm.admin_lists import BigTableAdminMixin
 from itsm.models import Team
 from itsm.roles import is_agent
 from itsm.workflow import TransitionNotAllowed
+from problems.incident_admin import OPERATIONS as PROBLEM_OPERATIONS
 from problems.incident_admin import (
     create_problem_from_incidents,
     link_to_problem,
@@ -97,6 +98,7 @@ class IncidentAdmin(BigTableAdminMixin, RecordAdmin):
             PriorityOverrideForm,
             available=lambda request, incident: incident.is_open and is_agent(request.user),
         ),
+        **PROBLEM_OPERATIONS,
     }
 
     list_display = [

@@ -12,16 +12,14 @@ from django.urls import reverse
 
 from itsm.admin.bulk import _action_page
 from itsm.admin.refusals import REFUSALS, refusal_text
+from itsm.admin.transitions import Operation, TransitionForm
 from itsm.markup import render_markdown
+from itsm.roles import role_allows
 from problems import selectors, services
 
 
-class LinkToProblemForm(forms.Form):
+class LinkToProblemForm(TransitionForm):
     problem = forms.CharField(label="Problem number", max_length=16, help_text="E.g. PRB0000012.")
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
 
     def clean_problem(self):
         number = self.cleaned_data["problem"].strip().upper()
@@ -68,13 +66,47 @@ def create_problem_from_incidents(modeladmin, request, queryset):
     return HttpResponseRedirect(reverse("admin:problems_problem_change", args=[problem.pk]))
 
 
+def _link_one(request, record_id, params):
+    return services.problem_link_incidents(
+        problem_id=params["problem"].pk, incident_ids=[record_id], actor=request.user
+    )
+
+
+def _create_for_major(request, record_id, params):
+    return services.problem_create_from_incidents(actor=request.user, incident_ids=[record_id])
+
+
+def _may_link(request, incident) -> bool:
+    return role_allows(request.user, "problems", "change")
+
+
+# Buttons on the incident page. A major incident without a problem is offered one (it
+# takes the incident's service, items and category and links its children too).
+OPERATIONS = {
+    "link_problem": Operation("Link to a problem", _link_one, LinkToProblemForm, _may_link),
+    "create_problem": Operation(
+        "Create a problem for this major incident",
+        _create_for_major,
+        available=lambda request, incident: (
+            incident.is_major
+            and incident.problem_id is None
+            and role_allows(request.user, "problems", "add")
+        ),
+    ),
+}
+
+
 def problem_summary(incident) -> str:
-    """The incident's problem, linked, with its workaround when it is a known error."""
+    """The incident's problem, linked, with its workaround when it is a known error;
+    without one, the published known errors that match it, each linked in one click."""
     problem = incident.problem
     context = {
         "problem": problem,
         "workaround_html": render_markdown(problem.workaround)
         if problem is not None and problem.is_known_error
         else "",
+        "suggestions": []
+        if problem is not None or incident.is_finished
+        else selectors.known_error_suggestions_for(incident),
     }
     return render_to_string("problems/admin/incident_problem.html", context)

@@ -110,6 +110,10 @@ def known_error_list_visible_to(*, user) -> QuerySet:
     """Published known errors: what every signed-in user may read."""
     if not getattr(user, "is_authenticated", False):
         return Problem.objects.none()
+    return _published()
+
+
+def _published() -> QuerySet:
     return (
         Problem.objects.filter(workaround_published=True, status__in=KEDB_STATUSES)
         .select_related("service")
@@ -139,8 +143,18 @@ def known_error_search(*, user, text: str = "", service=None) -> QuerySet:
 
     With neither words nor a service, nothing matches.
     """
+    return _search(known_error_list_visible_to(user=user), text=text, service=service)
+
+
+def known_error_suggestions_for(incident, *, limit: int = 3) -> list:
+    """Published known errors matching an incident's title and service, for the staff
+    page that shows the incident (its reader is signed in, so may read them all)."""
+    found = _search(_published(), text=incident.title, service=incident.service_id)
+    return list(found[:limit])
+
+
+def _search(found, *, text: str, service) -> QuerySet:
     words = search_words(text)
-    found = known_error_list_visible_to(user=user)
     service_id = getattr(service, "pk", service)
     same_service = Case(
         When(service_id=service_id, then=Value(1)), default=Value(0), output_field=IntegerField()

@@ -62,3 +62,47 @@ def test_the_incident_page_shows_its_problem_and_the_workaround(sam, emma, pat):
     page = _signed_in(sam).get(f"{INCIDENTS}{incident.pk}/change/").content.decode()
     assert problem.number in page
     assert KNOWN_ERROR_INPUT["workaround"] in page
+
+
+def test_the_incident_page_suggests_published_known_errors_linked_in_one_click(sam, emma, pat):
+    from itsm.models import Service
+    from problems.services import problem_transition
+
+    vpn = Service.objects.create(name="VPN")
+    problem = problem_in(Status.KNOWN_ERROR, title="VPN drops under load", service=vpn)
+    problem_transition(problem_id=problem.pk, name="publish_workaround", actor=pat)
+    incident = make_incident(reporter=emma, title="My VPN drops", service=vpn)
+    client = _signed_in(sam)
+    page = client.get(f"{INCIDENTS}{incident.pk}/change/").content.decode()
+    assert 'formaction="../transition/link_problem/"' in page and problem.number in page
+
+    response = client.post(
+        f"{INCIDENTS}{incident.pk}/transition/link_problem/", {"problem": problem.number}
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.problem == problem
+    assert incident.history.latest().history_change_reason == f"linked to {problem.number}"
+
+
+def test_a_major_incident_is_offered_a_problem(sam, emma, ravi):
+    from incidents.services import incident_transition
+
+    major = make_incident(reporter=emma, title="Head office offline")
+    incident_transition(incident_id=major.pk, name="declare_major", actor=ravi)
+    child = make_incident(reporter=emma, parent=None)
+    from incidents.services import incident_update
+
+    incident_update(incident_id=child.pk, actor=sam, changes={"parent": major})
+    client = _signed_in(sam)
+    page = client.get(f"{INCIDENTS}{major.pk}/change/").content.decode()
+    assert "transition/create_problem/" in page
+
+    assert client.post(f"{INCIDENTS}{major.pk}/transition/create_problem/").status_code == 302
+
+    problem = Problem.objects.get()
+    assert problem.origin == "major_incident"
+    assert set(problem.incidents.values_list("pk", flat=True)) == {major.pk, child.pk}
+    page = client.get(f"{INCIDENTS}{major.pk}/change/").content.decode()
+    assert "transition/create_problem/" not in page and problem.number in page
