@@ -39,6 +39,12 @@ from itsm.admin_lists import BigTableAdminMixin
 from itsm.models import Team
 from itsm.roles import is_agent
 from itsm.workflow import TransitionNotAllowed
+from problems.incident_admin import OPERATIONS as PROBLEM_OPERATIONS
+from problems.incident_admin import (
+    create_problem_from_incidents,
+    link_to_problem,
+    problem_summary,
+)
 
 CHILDREN_SHOWN = 50
 
@@ -74,13 +80,15 @@ def _override_priority(request, record_id, params):
 class IncidentAdmin(BigTableAdminMixin, RecordAdmin):
     form = IncidentAdminForm
     sla = INCIDENT_SLA
-    detail_related = tuple(DETAIL_RELATED)
+    detail_related = (*DETAIL_RELATED, "problem")
     open_statuses = frozenset(OPEN_STATUSES)
     ask_reason = frozenset({"escalate_to_manager"})
     extra_actions = (
         transition_action(
             "assign", "Assign to me", params=_assign_to_me, action_name="assign_to_me"
         ),
+        link_to_problem,
+        create_problem_from_incidents,
     )
     bulk_labels = {"assign": "Assign to a group"}
     extra_operations = {
@@ -90,6 +98,7 @@ class IncidentAdmin(BigTableAdminMixin, RecordAdmin):
             PriorityOverrideForm,
             available=lambda request, incident: incident.is_open and is_agent(request.user),
         ),
+        **PROBLEM_OPERATIONS,
     }
 
     list_display = [
@@ -168,6 +177,10 @@ class IncidentAdmin(BigTableAdminMixin, RecordAdmin):
     def children_list(self, obj):
         context = {"records": obj.visible_children, "opts": Incident._meta}
         return render_to_string("admin/itsm/linked_records.html", context)
+
+    @admin.display(description="Problem")
+    def problem_summary(self, obj):
+        return problem_summary(obj)
 
     def create_via_service(self, request, form):
         data = {

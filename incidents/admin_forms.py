@@ -57,7 +57,7 @@ CHANGE_FIELDSETS = [
         },
     ),
     ("Major incident", {"fields": ["is_major", "commander", "communications_lead"]}),
-    ("Related records", {"fields": ["parent", "duplicate_of", "children_list"]}),
+    ("Related records", {"fields": ["parent", "duplicate_of", "children_list", "problem_summary"]}),
     (
         "SLA",
         {

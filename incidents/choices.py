@@ -41,3 +41,4 @@ class ResolutionCode(models.TextChoices):
     CAUSED_BY_CHANGE = "caused_by_change", _("Caused by change")
     USER_INSTRUCTED = "user_instructed", _("User instructed")
     RESOLVED_BY_PARENT = "resolved_by_parent", _("Resolved by parent incident")
+    SOLVED_BY_PROBLEM = "solved_by_problem", _("Solved by problem fix")

@@ -121,6 +121,14 @@ class Incident(models.Model):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
     )
+    problem = models.ForeignKey(
+        "problems.Problem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        help_text="The problem (root cause) this incident is an occurrence of.",
+    )
 
     sla_policy = models.ForeignKey(
         "itsm.SlaPolicy", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -376,7 +376,9 @@ WORKFLOW = Workflow(
                     "Resolution code",
                     required=True,
                     choices=ResolutionCode,
-                    system_choices=frozenset({ResolutionCode.RESOLVED_BY_PARENT}),
+                    system_choices=frozenset(
+                        {ResolutionCode.RESOLVED_BY_PARENT, ResolutionCode.SOLVED_BY_PROBLEM}
+                    ),
                 ),
                 Input("resolution_notes", "longtext", "Resolution notes", required=True),
             ),

@@ -67,6 +67,21 @@ CODES: dict[str, ErrorCode] = {
     "already_confirmed": ErrorCode(CONFLICT, "The resolution is already confirmed."),
     "already_major": ErrorCode(CONFLICT, "This is already a major incident."),
     "not_major": ErrorCode(CONFLICT, "This is not a major incident."),
+    # Problems
+    "root_cause_required": ErrorCode(
+        BAD_INPUT, "A root-cause statement is required to record a known error."
+    ),
+    "workaround_required": ErrorCode(
+        BAD_INPUT, "A workaround is required to record or publish a known error."
+    ),
+    "problem_resolution_code_required": ErrorCode(
+        BAD_INPUT, "A resolution code is required to resolve a problem."
+    ),
+    "fix_description_required": ErrorCode(
+        BAD_INPUT, "A fix description is required to resolve a problem."
+    ),
+    "workaround_already_published": ErrorCode(CONFLICT, "The workaround is already published."),
+    "workaround_not_published": ErrorCode(CONFLICT, "The workaround is not published."),
 }
 
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("auth/token/revoke-all/", auth.TokenRevokeAllView.as_view(), name="token-revoke-all"),
     path("", include(router.urls)),
     path("", include("incidents.api.urls")),
+    path("", include("problems.api.urls")),
 ]

@@ -263,7 +263,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Impact and urgency share one choice set; name it once instead of per field.
-    "ENUM_NAME_OVERRIDES": {"LevelEnum": "itsm.choices.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "itsm.choices.Level",
+        "IncidentStatusEnum": "incidents.choices.Status",
+        "IncidentResolutionCodeEnum": "incidents.choices.ResolutionCode",
+        "ProblemStatusEnum": "problems.choices.Status",
+        "ProblemResolutionCodeEnum": "problems.choices.ResolutionCode",
+    },
     # The schema maps every endpoint; only signed-in users may read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
