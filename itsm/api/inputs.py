@@ -199,8 +199,11 @@ class CommentSerializer(serializers.Serializer):
 
 class CommentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     body = serializers.CharField(max_length=MAX_LENGTH)
+    # No default here: the record type's service has it (public where requesters read the
+    # record, an internal work note on a record only staff read).
     visibility = serializers.ChoiceField(
         choices=CommentBase.Visibility.choices,
-        default=CommentBase.Visibility.PUBLIC,
-        help_text="internal work notes are for IT staff only.",
+        required=False,
+        help_text="internal work notes are for IT staff only. Default: public where "
+        "requesters read the record, internal where only IT staff do.",
     )

@@ -14,9 +14,13 @@ record is created and edited; this base gives the rest, from the app's registere
   out, as it documents only what the API does;
 - one POST endpoint per transition the table offers the API
   (:mod:`itsm.api.transitions`), and the ``comments/`` and ``history/`` actions.
+
+A transition that reports more than the record (what its follow-up did to other records)
+names its answer's serializers in ``transition_answers``.
 """
 
 from functools import cache
+from typing import ClassVar
 
 from django.db.models import Model
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -98,6 +102,9 @@ class RecordViewSet(mixins.ListModelMixin, ScopedViewSet):
     update_serializers: tuple
     # Fields requesters read that their history diffs still leave out.
     history_hidden_from_requesters: tuple[str, ...] = ()
+    # Transition name -> (requester, staff) serializers of its answer, where the service
+    # leaves a report on the record it returns; other transitions answer the detail.
+    transition_answers: ClassVar[dict[str, tuple]] = {}
 
     parser_classes = [JSONParser]
     schema = RecordSchema()
@@ -107,11 +114,15 @@ class RecordViewSet(mixins.ListModelMixin, ScopedViewSet):
         super().__init_subclass__(**kwargs)
         if "model" not in cls.__dict__:
             return
-        detail = one_of(f"{cls.model.__name__}Detail", cls.detail_serializers)
+        name = cls.model.__name__
+        detail = one_of(f"{name}Detail", cls.detail_serializers)
         for transition in record_type_for(cls.model).workflow.offered_in("api"):
             if hasattr(cls, transition.name):
                 raise TypeError(f"{cls.__name__}: transition {transition.name!r} hides a method")
-            endpoint = transition_action(transition, prefix=cls.model.__name__, response=detail)
+            answers = cls.transition_answers.get(transition.name)
+            camel = "".join(part.title() for part in transition.name.split("_"))
+            response = one_of(f"{name}{camel}Answer", answers) if answers else detail
+            endpoint = transition_action(transition, prefix=name, response=response)
             setattr(cls, transition.name, endpoint)
 
     # --- Who reads and writes ----------------------------------------------------------
@@ -231,7 +242,12 @@ class RecordViewSet(mixins.ListModelMixin, ScopedViewSet):
             expected_version=params.pop("version", None),
             **params,
         )
-        return self._reloaded(written)
+        answers = self.transition_answers.get(transition.name)
+        if answers is None:
+            return self._reloaded(written)
+        # The service's own copy: the report it carries is not in the database to reload.
+        context = self.get_serializer_context()
+        return Response(answers[self.staff](written, context=context).data)
 
     # --- Comments and history ------------------------------------------------------------
 

@@ -1,23 +1,20 @@
 """Problem API serializers: explicit field lists; writes check shape only.
 
-The transition bodies are built from the table's declared inputs
-(:func:`transition_serializer`), so the API accepts what the admin accepts. Unknown keys
-are a 400 naming them (the incident API's strict mixin), never silently dropped.
+Transition bodies, comments and history come from the record API base
+(``itsm.api.inputs``, ``itsm.api.history``); here are what only problems have: the
+record's fields, the known-error view employees read, linking incidents and the report
+of what resolving did to them.
 """
-
-import functools
 
 from rest_framework import serializers
 
-from itsm.api.inputs import StrictFieldsMixin
+from itsm.api.inputs import MAX_ID, RecordReadSerializer, StrictFieldsMixin, VersionedSerializer
 from itsm.choices import Level, RecordKind
+from itsm.markup import MAX_LENGTH
 from itsm.models import Category, ConfigurationItem, Service, Team
 from itsm.validators import validate_single_line
-from itsm.workflow import Transition
 from problems.choices import Origin, RootCauseCategory
-from problems.models import Problem, ProblemComment
-
-MAX_ID = 2**63 - 1
+from problems.models import Problem
 
 READ_FIELDS = (
     "id",
@@ -53,6 +50,7 @@ READ_FIELDS = (
     "updated_at",
     "version",
 )
+LINKED_LIMIT = 500
 
 
 class ProblemNamedRefSerializer(serializers.Serializer):
@@ -60,8 +58,8 @@ class ProblemNamedRefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class ProblemSerializer(serializers.ModelSerializer):
-    """What problem staff read."""
+class ProblemSerializer(RecordReadSerializer):
+    """What problem staff read (nobody else reads problems)."""
 
     category = ProblemNamedRefSerializer(read_only=True, allow_null=True)
     service = ProblemNamedRefSerializer(read_only=True, allow_null=True)
@@ -74,6 +72,31 @@ class ProblemSerializer(serializers.ModelSerializer):
         model = Problem
         fields = READ_FIELDS
         read_only_fields = READ_FIELDS
+
+
+class SkippedIncidentSerializer(serializers.Serializer):
+    number = serializers.CharField(read_only=True)
+    detail = serializers.CharField(read_only=True, help_text="Why it was left alone.")
+
+    def to_representation(self, instance):
+        number, why = instance
+        return {"number": number, "detail": why}
+
+
+class LinkedReportSerializer(serializers.Serializer):
+    resolved = serializers.ListField(child=serializers.CharField(), read_only=True)
+    resumed = serializers.ListField(child=serializers.CharField(), read_only=True)
+    skipped = SkippedIncidentSerializer(many=True, read_only=True)
+
+
+class ProblemResolvedSerializer(ProblemSerializer):
+    """The answer to ``resolve``: the problem and what happened to its linked incidents."""
+
+    linked_incidents_report = LinkedReportSerializer(source="linked_report", read_only=True)
+
+    class Meta(ProblemSerializer.Meta):
+        fields = (*READ_FIELDS, "linked_incidents_report")
+        read_only_fields = fields
 
 
 class KnownErrorSerializer(serializers.ModelSerializer):
@@ -93,9 +116,17 @@ def _id_field(queryset, **kwargs):
     )
 
 
+def _incident_ids(**kwargs):
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=LINKED_LIMIT,
+        **kwargs,
+    )
+
+
 class ProblemWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200, validators=[validate_single_line])
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_LENGTH)
     origin = serializers.ChoiceField(choices=Origin.choices, required=False)
     category = _id_field(
         Category.objects.filter(kind=RecordKind.PROBLEM, is_active=True, parent__isnull=True)
@@ -110,101 +141,27 @@ class ProblemWriteSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class ProblemCreateSerializer(ProblemWriteSerializer):
-    incident_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        required=False,
-        max_length=500,
-        help_text="Incidents to link to the new problem.",
-    )
+    incident_ids = _incident_ids(required=False, help_text="Incidents to link to the new problem.")
 
 
-class ProblemUpdateSerializer(ProblemWriteSerializer):
-    version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+class ProblemUpdateSerializer(VersionedSerializer, ProblemWriteSerializer):
+    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=MAX_LENGTH)
     root_cause_category = serializers.ChoiceField(
         choices=RootCauseCategory.choices, required=False, allow_blank=True
     )
-    contributing_factors = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    five_whys = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    workaround = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-
-    def validate(self, attrs):
-        # partial=True skips required fields, but an edit without a version could
-        # silently overwrite someone else's.
-        if "version" not in attrs:
-            raise serializers.ValidationError({"version": ["This field is required."]})
-        return super().validate(attrs)
+    contributing_factors = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_LENGTH
+    )
+    five_whys = serializers.CharField(required=False, allow_blank=True, max_length=MAX_LENGTH)
+    workaround = serializers.CharField(required=False, allow_blank=True, max_length=MAX_LENGTH)
 
 
 class LinkIncidentsSerializer(StrictFieldsMixin, serializers.Serializer):
-    incident_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        min_length=1,
-        max_length=500,
-    )
+    incident_ids = _incident_ids(min_length=1)
 
 
 class UnlinkIncidentSerializer(StrictFieldsMixin, serializers.Serializer):
     incident_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-
-
-def _input_field(spec) -> serializers.Field:
-    if spec.kind in ("text", "longtext"):
-        return serializers.CharField(
-            required=False, allow_blank=True, max_length=spec.max_length, help_text=spec.help_text
-        )
-    if spec.kind == "choice":
-        return serializers.ChoiceField(
-            choices=spec.offered_choices(),
-            required=False,
-            allow_blank=True,
-            help_text=spec.help_text,
-        )
-    return serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text=spec.help_text
-    )
-
-
-@functools.cache
-def transition_serializer(transition: Transition) -> type[serializers.Serializer]:
-    """The body of ``POST .../<slug>/``: the transition's inputs, its reason and the
-    version read. Required inputs are checked by the transition's guard, so a missing one
-    is refused with the table's own code."""
-    fields = {spec.name: _input_field(spec) for spec in transition.all_inputs()}
-    fields["version"] = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        help_text="The version you read; if given and stale, the answer is a 409.",
-    )
-    name = "".join(part.title() for part in transition.name.split("_")) + "ProblemSerializer"
-    return type(name, (StrictFieldsMixin, serializers.Serializer), fields)
-
-
-class ProblemCommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.get_username", read_only=True)
-
-    class Meta:
-        model = ProblemComment
-        fields = ("id", "author", "body", "visibility", "created_at")
-        read_only_fields = fields
-
-
-class ProblemCommentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
-    body = serializers.CharField(max_length=20000)
-    visibility = serializers.ChoiceField(
-        choices=ProblemComment.Visibility.choices, default=ProblemComment.Visibility.INTERNAL
-    )
-
-
-class ProblemHistoryEntrySerializer(serializers.Serializer):
-    history_id = serializers.IntegerField()
-    history_date = serializers.DateTimeField()
-    history_user = serializers.CharField(source="history_user.username", allow_null=True)
-    history_type = serializers.CharField()
-    history_change_reason = serializers.CharField(allow_null=True)
-    history_transition = serializers.CharField()
-    status = serializers.CharField()
 
 
 class LinkedIncidentSerializer(serializers.Serializer):

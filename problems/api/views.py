@@ -1,119 +1,59 @@
-"""The problem API and the known-error database API: selectors for every read, services
-for every write.
+"""The problem API and the known-error database API: what is particular to problems on
+the record API base.
 
-Problems are staff records: everyone else gets a 404 on every problem endpoint, whatever
-the method (the selector is empty for them). One POST endpoint per transition the table
-offers in the API, its body built from the declared inputs. Problems are never deleted
-(they are cancelled) and never replaced whole: PUT and DELETE answer 405.
-
-Until the generic record API base lands in ``itsm/api/``, this viewset builds on the
-shared ``ScopedViewSet``, keyset pagination and error handler.
+Scoping (problems are staff records: everyone else gets a 404 on every problem
+endpoint), strict input, versions, the PUT and DELETE answers, one endpoint per
+transition of ``problems.workflow``, comments and history come from
+:class:`itsm.api.records.RecordViewSet`. Here: the filters, the serializers, create and
+edit, the resolve report, linking and unlinking incidents, and the read-only known-error
+database with its ``suggest/`` endpoint.
 """
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
-from itsm.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSet
+from itsm.api.records import NOT_FOUND, WRITE_ERRORS, RecordViewSet
+from itsm.api.viewsets import ScopedReadOnlyViewSet
 from problems import selectors, services
 from problems.api import serializers as s
 from problems.filtersets import KnownErrorFilter, ProblemFilter
-from problems.workflow import WORKFLOW
+from problems.models import Problem
 
 SUGGESTIONS = 5
 
 
-class ProblemViewSet(mixins.ListModelMixin, ScopedViewSet):
+class ProblemViewSet(RecordViewSet):
     """Problems, for problem staff (service desk, resolvers, problem managers)."""
 
-    selector = selectors.problem_list_visible_to
-    serializer_class = s.ProblemSerializer
+    model = Problem
+    # Only problem staff read problems: one shape for every reader.
+    list_serializers = (s.ProblemSerializer, s.ProblemSerializer)
+    detail_serializers = list_serializers
+    create_serializers = (s.ProblemCreateSerializer, s.ProblemCreateSerializer)
+    update_serializers = (s.ProblemUpdateSerializer, s.ProblemUpdateSerializer)
+    transition_answers = {"resolve": (s.ProblemResolvedSerializer, s.ProblemResolvedSerializer)}
     filterset_class = ProblemFilter
     filter_backends = [DjangoFilterBackend]
     pagination_class = KeysetPagination
-    lookup_value_regex = "[0-9]+"
-
-    @property
-    def allowed_methods(self):
-        # PUT and DELETE have handlers only to answer 404 before 405; they are not allowed.
-        return [m for m in super().allowed_methods if m not in ("PUT", "DELETE")]
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("configuration_items", "reported_by")
 
-    def get_object(self):
-        problem = selectors.problem_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, problem)
-        return problem
+    def create_record(self, data):
+        return services.problem_create(actor=self.request.user, **data)
 
-    def _validated(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(
-            data=self.request.data, context=self.get_serializer_context(), **kwargs
+    def update_record(self, record, changes, version):
+        return services.problem_update(
+            problem_id=record.pk, actor=self.request.user, changes=changes, expected_version=version
         )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
-    def _detail(self, problem, code=status.HTTP_200_OK) -> Response:
-        fresh = selectors.problem_get_for_user(user=self.request.user, pk=problem.pk)
-        body = s.ProblemSerializer(fresh, context=self.get_serializer_context()).data
-        report = getattr(problem, "linked_report", None)
-        if report is not None:
-            body["linked_incidents_report"] = {
-                "resolved": report.resolved,
-                "resumed": report.resumed,
-                "skipped": [{"number": n, "detail": why} for n, why in report.skipped],
-            }
-        return Response(body, code)
+    # --- Linked incidents ----------------------------------------------------------------
 
-    def retrieve(self, request, pk=None):
-        return self._detail(self.get_object())
-
-    @extend_schema(request=s.ProblemCreateSerializer, responses={201: s.ProblemSerializer})
-    def create(self, request):
-        data = self._validated(s.ProblemCreateSerializer)
-        problem = services.problem_create(actor=request.user, **data)
-        return self._detail(problem, status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.ProblemUpdateSerializer, responses={200: s.ProblemSerializer})
-    def partial_update(self, request, pk=None):
-        problem = self.get_object()
-        changes = self._validated(s.ProblemUpdateSerializer, partial=True)
-        version = changes.pop("version")
-        written = services.problem_update(
-            problem_id=problem.pk, actor=request.user, changes=changes, expected_version=version
-        )
-        return self._detail(written)
-
-    @extend_schema(request=None, responses={405: None})
-    def update(self, request, pk=None):
-        self.get_object()
-        raise MethodNotAllowed(request.method, detail="Change a problem with PATCH.")
-
-    @extend_schema(request=None, responses={405: None})
-    def destroy(self, request, pk=None):
-        self.get_object()
-        raise MethodNotAllowed(request.method, detail="Problems are cancelled, not deleted.")
-
-    def run_table_transition(self, name: str) -> Response:
-        problem = self.get_object()
-        params = self._validated(s.transition_serializer(WORKFLOW[name]))
-        version = params.pop("version", None)
-        written = services.problem_transition(
-            problem_id=problem.pk,
-            name=name,
-            actor=self.request.user,
-            expected_version=version,
-            **{key: value for key, value in params.items() if value not in ("", None)},
-        )
-        return self._detail(written)
-
-    # --- Linked incidents, comments, history ---------------------------------------------
-
-    @extend_schema(responses={200: s.LinkedIncidentSerializer(many=True)})
+    @extend_schema(responses={200: s.LinkedIncidentSerializer(many=True), 404: NOT_FOUND})
     @action(
         detail=True,
         methods=["get"],
@@ -121,12 +61,17 @@ class ProblemViewSet(mixins.ListModelMixin, ScopedViewSet):
         pagination_class=CappedPageNumberPagination,
     )
     def incidents(self, request, pk=None):
+        """The incidents linked to the problem that you may see, latest first."""
         problem = self.get_object()
         rows = selectors.problem_incidents_visible_to(user=request.user).filter(problem=problem)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.LinkedIncidentSerializer(page, many=True).data)
 
-    @extend_schema(request=s.LinkIncidentsSerializer, responses={200: s.ProblemSerializer})
+    @extend_schema(
+        request=s.LinkIncidentsSerializer,
+        responses={200: s.ProblemSerializer, **WRITE_ERRORS},
+        description="Link incidents to the problem; each incident gets a history row.",
+    )
     @action(detail=True, methods=["post"], url_path="link-incidents", filter_backends=[])
     def link_incidents(self, request, pk=None):
         problem = self.get_object()
@@ -134,9 +79,14 @@ class ProblemViewSet(mixins.ListModelMixin, ScopedViewSet):
         services.problem_link_incidents(
             problem_id=problem.pk, incident_ids=data["incident_ids"], actor=request.user
         )
-        return self._detail(problem)
+        return self._reloaded(problem)
 
-    @extend_schema(request=s.UnlinkIncidentSerializer, responses={200: s.ProblemSerializer})
+    @extend_schema(
+        request=s.UnlinkIncidentSerializer,
+        responses={200: s.ProblemSerializer, **WRITE_ERRORS},
+        description="Unlink one of the problem's incidents (404 if it is not linked to it); "
+        "the incident gets a history row.",
+    )
     @action(detail=True, methods=["post"], url_path="unlink-incident", filter_backends=[])
     def unlink_incident(self, request, pk=None):
         problem = self.get_object()
@@ -145,75 +95,9 @@ class ProblemViewSet(mixins.ListModelMixin, ScopedViewSet):
             problem=problem, pk=data["incident_id"]
         )
         if not linked.exists():
-            return Response(
-                {"code": "not_found", "detail": "No such incident on this problem."},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+            raise NotFound("No such incident on this problem.")
         services.problem_unlink_incident(incident_id=data["incident_id"], actor=request.user)
-        return self._detail(problem)
-
-    @extend_schema(
-        methods=["POST"],
-        request=s.ProblemCommentCreateSerializer,
-        responses={201: s.ProblemCommentSerializer},
-    )
-    @extend_schema(methods=["GET"], responses={200: s.ProblemCommentSerializer(many=True)})
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        filter_backends=[],
-        pagination_class=CappedPageNumberPagination,
-    )
-    def comments(self, request, pk=None):
-        problem = self.get_object()
-        if request.method == "POST":
-            data = self._validated(s.ProblemCommentCreateSerializer)
-            comment = services.problem_comment_add(
-                problem_id=problem.pk, actor=request.user, **data
-            )
-            return Response(
-                s.ProblemCommentSerializer(comment).data, status=status.HTTP_201_CREATED
-            )
-        rows = selectors.problem_comments_visible_to(user=request.user, problem=problem)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(s.ProblemCommentSerializer(page, many=True).data)
-
-    @extend_schema(responses={200: s.ProblemHistoryEntrySerializer(many=True)})
-    @action(
-        detail=True,
-        methods=["get"],
-        filter_backends=[],
-        pagination_class=CappedPageNumberPagination,
-    )
-    def history(self, request, pk=None):
-        problem = self.get_object()
-        rows = problem.history.select_related("history_user").order_by("history_date", "history_id")
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(s.ProblemHistoryEntrySerializer(page, many=True).data)
-
-
-def _transition_endpoint(transition):
-    def endpoint(self, request, pk=None):
-        return self.run_table_transition(transition.name)
-
-    endpoint.__name__ = f"transition_{transition.name}"
-    endpoint.__doc__ = f"{transition.label} (allowed to {transition.who})."
-    schema = extend_schema(
-        request=s.transition_serializer(transition), responses={200: s.ProblemSerializer}
-    )
-    return schema(
-        action(
-            detail=True,
-            methods=["post"],
-            url_path=transition.slug,
-            url_name=transition.slug,
-            filter_backends=[],
-        )(endpoint)
-    )
-
-
-for _transition in WORKFLOW.offered_in("api"):
-    setattr(ProblemViewSet, f"transition_{_transition.name}", _transition_endpoint(_transition))
+        return self._reloaded(problem)
 
 
 class KnownErrorViewSet(ScopedReadOnlyViewSet):

@@ -124,11 +124,9 @@ def test_comments_and_history(api_as, pat):
         "Vendor case 42."
     )
     history = client.get(f"{API}{problem.pk}/history/").json()["results"]
-    assert [row["history_transition"] for row in history] == [
-        "",
-        "assess",
-        "record_known_error",
-    ]
+    assert [row["transition"] for row in history] == [None, "assess", "record_known_error"]
+    changed = {change["field"]: change["new"] for change in history[-1]["changes"]}
+    assert changed["status"] == "known_error" and changed["is_known_error"] is True
 
 
 def test_the_list_filters_and_pages_by_cursor(api_as, pat):
