@@ -2,6 +2,7 @@
 incidents, comments and history; refusals come back with the table's codes."""
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from incidents.choices import Status as IncidentStatus
 from incidents.tests.factories import incident_in, make_incident
@@ -150,3 +151,14 @@ def test_known_error_input_fills_the_fields(api_as, pat):
     body = response.json()
     assert (body["status"], body["is_known_error"]) == ("known_error", True)
     assert body["workaround"] == KNOWN_ERROR_INPUT["workaround"]
+
+
+def test_the_schema_documents_the_resolve_report_on_resolve_only():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    resolve = schema["paths"][f"{API}{{id}}/resolve/"]["post"]["responses"]["200"]
+    answer = resolve["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "linked_incidents_report" in components[answer]["properties"]
+    detail = schema["paths"][f"{API}{{id}}/"]["get"]["responses"]["200"]
+    shape = detail["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "linked_incidents_report" not in components[shape]["properties"]
