@@ -51,6 +51,7 @@ READ_FIELDS = (
     "version",
 )
 LINKED_LIMIT = 500
+SUGGEST_TITLE_LENGTH = 200
 
 
 class ProblemNamedRefSerializer(serializers.Serializer):
@@ -108,6 +109,26 @@ class KnownErrorSerializer(serializers.ModelSerializer):
         model = Problem
         fields = ("id", "number", "title", "workaround", "service", "known_error_at", "status")
         read_only_fields = fields
+
+
+class SuggestQuerySerializer(serializers.Serializer):
+    """The query of ``known-errors/suggest/``: each parameter at most once, ``service`` an id."""
+
+    title = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=f"What the employee typed (the first {SUGGEST_TITLE_LENGTH} characters count).",
+    )
+    service = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="The service they chose."
+    )
+
+    def to_internal_value(self, data):
+        repeated = {name: ["Give it once."] for name in self.fields if len(data.getlist(name)) > 1}
+        if repeated:
+            raise serializers.ValidationError(repeated)
+        return super().to_internal_value(data)
 
 
 def _id_field(queryset, **kwargs):

@@ -10,13 +10,13 @@ database with its ``suggest/`` endpoint.
 """
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
-from itsm.api.records import NOT_FOUND, WRITE_ERRORS, RecordViewSet
+from itsm.api.records import INVALID, NOT_FOUND, WRITE_ERRORS, RecordViewSet
 from itsm.api.viewsets import ScopedReadOnlyViewSet
 from problems import selectors, services
 from problems.api import serializers as s
@@ -114,20 +114,18 @@ class KnownErrorViewSet(ScopedReadOnlyViewSet):
         return selectors.known_error_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("title", str, description="What the employee typed."),
-            OpenApiParameter("service", int, description="The service they chose."),
-        ],
-        responses={200: s.KnownErrorSerializer(many=True)},
+        parameters=[s.SuggestQuerySerializer],
+        responses={200: s.KnownErrorSerializer(many=True), 400: INVALID},
         description=f"The {SUGGESTIONS} best matches: the chosen service first, then by "
         "relevance. Used to offer workarounds before an incident is logged.",
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def suggest(self, request):
-        service = request.query_params.get("service", "")
+        query = s.SuggestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         found = selectors.known_error_search(
             user=request.user,
-            text=request.query_params.get("title", "")[:200],
-            service=int(service) if service.isdigit() else None,
+            text=query.validated_data.get("title", "")[: s.SUGGEST_TITLE_LENGTH],
+            service=query.validated_data.get("service"),
         )[:SUGGESTIONS]
         return Response(s.KnownErrorSerializer(found, many=True).data)

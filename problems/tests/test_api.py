@@ -162,3 +162,11 @@ def test_the_schema_documents_the_resolve_report_on_resolve_only():
     detail = schema["paths"][f"{API}{{id}}/"]["get"]["responses"]["200"]
     shape = detail["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert "linked_incidents_report" not in components[shape]["properties"]
+
+
+@pytest.mark.parametrize(
+    "query", ["service=vpn", "service=0", "service=1&service=2", "title=a&title=b"]
+)
+def test_suggest_refuses_a_query_its_schema_does_not_allow(api_as, emma, query):
+    response = api_as(emma).get(f"/api/v1/known-errors/suggest/?{query}")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
