@@ -27,8 +27,19 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db):
+    """Chromium for one test, started after the test's database is set up.
+
+    Playwright's sync API moves this thread into another async context, where Django
+    hands out new connection objects. A session-wide browser would therefore set up
+    every later test's database from that other context, whose connection lacks the
+    serialized seed rows: after a transactional test elsewhere in the run flushed the
+    tables, the role groups, categories and other migration rows were not put back
+    and the signed-in agent had no permissions. Starting Chromium per test, after the
+    database fixture, keeps the setup and the teardown flush in the test's own
+    context.
+    """
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (apt-get install chromium)"
         if os.environ.get("REQUIRE_BROWSER") == "1":
