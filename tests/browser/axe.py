@@ -21,7 +21,10 @@ RUN = """async () => {
     const results = await axe.run(document, {resultTypes: ["violations"]});
     await window.__axeReport(location.href, results.violations
         .filter(v => FAILING_IMPACTS.includes(v.impact))
-        .map(v => `${v.id} (${v.impact}) ${v.help} at ${v.nodes.map(n => n.target.join(" ")).join(", ")}`));
+        .map(v => {
+            const where = v.nodes.map(n => n.target.join(" ")).join(", ");
+            return `${v.id} (${v.impact}) ${v.help} at ${where}`;
+        }));
 }"""
 
 INIT_SCRIPT = f"""(() => {{
