@@ -1,7 +1,6 @@
 """Portal forms for incidents. They check the shape of the input; services do the writes."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from incidents.choices import HoldReason, ResolutionCode, Status
 from incidents.models import IncidentComment
@@ -216,13 +215,3 @@ FORMS = {
 def transition_form(name: str, incident=None, data=None) -> TransitionForm:
     initial = {"version": incident.version} if incident is not None else None
     return FORMS[name](data, name=name, initial=initial)
-
-
-def validation_messages(error: ValidationError) -> dict[str, list[str]]:
-    """A service's ValidationError as {field or None: [messages]}."""
-    if hasattr(error, "error_dict"):
-        return {
-            field: [m for e in errors for m in e.messages]
-            for field, errors in error.error_dict.items()
-        }
-    return {None: error.messages}
