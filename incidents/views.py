@@ -63,7 +63,7 @@ def _context(request, incident) -> dict:
 def _portal() -> RecordPortal:
     return RecordPortal(
         record_type=record_type_for(Incident),
-        list_url_name="incidents:list",
+        namespace="incidents",
         detail_template="incidents/detail.html",
         record_name="incident",
         transition_form=transition_form,

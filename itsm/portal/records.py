@@ -2,8 +2,10 @@
 forms, comments, attachments and watching.
 
 A record app describes its pages once with a :class:`RecordPortal` (its registered
-record type, its templates, forms and messages) and routes its URLs to the portal's
-methods. Which transitions the page offers comes from the table: every transition the
+record type, its templates, forms and messages) and routes its URLs, named as in
+:data:`URL_NAMES` in its namespace, to the portal's methods. Its record template extends
+``itsm/record/detail.html`` and fills the blocks (badges, details, sections above the
+work). Which transitions the page offers comes from the table: every transition the
 workflow offers in the portal (``Workflow.offered_in("portal")``) that the user may run
 now; the app names only the ones that are the requester's answer (shown apart from the
 staff's work). A transition without input is a one-click button, one with input gets its
@@ -25,6 +27,8 @@ from itsm.registry import RecordType
 from itsm.roles import is_agent
 
 CORRECT_BELOW = "Please correct the errors below."
+# The URL names (in the app's namespace) the shared templates link to.
+URL_NAMES = ("list", "detail", "transition", "comment", "attach", "attachment", "watch")
 
 
 def validation_messages(error: ValidationError) -> dict[str, list[str]]:
@@ -75,7 +79,7 @@ class RecordPortal:
     """
 
     record_type: RecordType
-    list_url_name: str
+    namespace: str
     detail_template: str
     record_name: str
     transition_form: Callable
@@ -124,6 +128,8 @@ class RecordPortal:
             "comment_form": bound.get("comment") or self.comment_form(staff=staff),
             "attach_form": bound.get("attach") or self.attach_form(),
             "watching": record.watchers.filter(pk=user.pk).exists(),
+            "urls": {view: f"{self.namespace}:{view}" for view in URL_NAMES},
+            "record_label": record._meta.verbose_name,
             "requester_forms": {
                 t.name: form_for(t.name) for t in offered if t.name in self.answers
             },
@@ -173,7 +179,7 @@ class RecordPortal:
         messages.success(request, self.done[name].format(number=record.number))
         if not self.is_visible_to(user=request.user, pk=record.pk):
             # A restricted record escalated past the user's group: its page is a 404 now.
-            return redirect(self.list_url_name)
+            return redirect(f"{self.namespace}:list")
         return redirect(self._url(record, anchor))
 
     def comment(self, request, pk):
@@ -223,5 +229,5 @@ class RecordPortal:
         else:
             messages.success(request, f"You stopped watching {record.number}.")
             if not self.is_visible_to(user=request.user, pk=record.pk):
-                return redirect(self.list_url_name)
+                return redirect(f"{self.namespace}:list")
         return redirect(record)
