@@ -172,6 +172,13 @@ class Incident(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="incident_open_recent",
             ),
+            # The desk's "unassigned" queue: without it PostgreSQL ORs three bitmap scans
+            # of the open rows and sorts them all.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(status__in=OPEN_STATUSES, assignee__isnull=True),
+                name="incident_unassigned_recent",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
