@@ -24,7 +24,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = (
+        errors = flat_errors(
             response.data
             if isinstance(response.data, dict)
             else {"non_field_errors": response.data}
@@ -47,6 +47,23 @@ def exception_handler(exc, context):
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
     response.data = {"code": code, "detail": str(detail) or status_text(response.status_code)}
     return response
+
+
+def flat_errors(errors: dict, prefix: str = "") -> dict[str, list]:
+    """Field -> messages, as the schema documents; the errors of a list's items or of a
+    nested object are named by their path (``incident_ids.1``)."""
+    flat = {}
+    for key, value in errors.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flat_errors(value, f"{name}."))
+        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            for index, item in enumerate(value):
+                if item:
+                    flat.update(flat_errors(item, f"{name}.{index}."))
+        else:
+            flat[name] = value if isinstance(value, list) else [value]
+    return flat
 
 
 def status_text(code: int) -> str:

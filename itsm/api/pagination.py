@@ -51,6 +51,12 @@ class CappedPageNumberPagination(PageNumberPagination):
             request, self.page_size_query_param, self.page_size, self.max_page_size
         )
 
+    def get_page_number(self, request, paginator):
+        # DRF reads an empty ?page= as page 1; the schema says a page is a number.
+        if request.query_params.get(self.page_query_param) == "":
+            raise NotFound("Invalid page.")
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view):
         return [
             parameter

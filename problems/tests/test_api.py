@@ -170,3 +170,19 @@ def test_the_schema_documents_the_resolve_report_on_resolve_only():
 def test_suggest_refuses_a_query_its_schema_does_not_allow(api_as, emma, query):
     response = api_as(emma).get(f"/api/v1/known-errors/suggest/?{query}")
     assert (response.status_code, response.json()["code"]) == (400, "invalid")
+
+
+def test_a_bad_item_of_a_list_is_named_by_its_path(api_as, pat):
+    problem = make_problem(reported_by=pat)
+    response = api_as(pat).post(
+        f"{API}{problem.pk}/link-incidents/", {"incident_ids": [1, 0]}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["incident_ids.1"]
+
+
+@pytest.mark.parametrize("suffix", ["comments/", "history/", "incidents/"])
+def test_an_empty_page_number_is_refused(api_as, pat, suffix):
+    problem = make_problem(reported_by=pat)
+    response = api_as(pat).get(f"{API}{problem.pk}/{suffix}?page=")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
