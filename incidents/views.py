@@ -33,10 +33,13 @@ from incidents.timeline import build_timeline
 from itsm.keyset import InvalidCursor, keyset_page
 from itsm.markup import render_markdown
 from itsm.portal.records import RecordPortal, add_errors
+from itsm.portal.suggestions import follow_up, suggestions_for
 from itsm.registry import record_type_for
 from itsm.roles import is_agent
 
 PAGE_SIZE = 25
+# The name other apps register report-form suggestions under (itsm.portal.suggestions).
+REPORT_FORM = "incident_report"
 # What the list shows (and sorts by): no joins, no wide text columns.
 LIST_COLUMNS = ("number", "title", "status", "priority", "created_at")
 DONE = {
@@ -112,8 +115,17 @@ def incident_report(request):
     posted = request.method == "POST"
     form = IncidentReportForm(request.POST, request.FILES) if posted else IncidentReportForm()
     if posted and form.is_valid():
+        data = form.cleaned_data
+        if not request.POST.get("checked"):
+            # Known errors (or whatever another app suggests) first: the second step.
+            suggestions = suggestions_for(
+                REPORT_FORM, user=request.user, title=data["title"], service=data["service"]
+            )
+            if suggestions:
+                context = {"form": form, "suggestions": suggestions}
+                return render(request, "incidents/report.html", context)
         try:
-            incident = _report(form.cleaned_data, request.user)
+            incident = _report(data, request.user, request.POST.get("known_error", ""))
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -127,9 +139,10 @@ def incident_report(request):
     return render(request, "incidents/report.html", {"form": form}, status=status)
 
 
-def _report(data: dict, actor):
+def _report(data: dict, actor, suggestion: str = ""):
     # The upload was already checked by the form; one transaction means that if storing
-    # it still fails, no incident is left behind without the file the user sent.
+    # it still fails, no incident is left behind without the file the user sent (nor
+    # without the link to the suggestion the person still needed help with).
     with transaction.atomic():
         incident = services.incident_create(
             actor=actor,
@@ -144,6 +157,8 @@ def _report(data: dict, actor):
             services.incident_attachment_add(
                 incident_id=incident.pk, actor=actor, upload=data["attachment"]
             )
+        if suggestion.isdigit():
+            follow_up(REPORT_FORM, record=incident, pk=int(suggestion), actor=actor)
     return incident
 
 

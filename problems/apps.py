@@ -8,6 +8,7 @@ class ProblemsConfig(AppConfig):
         from itsm import roles
         from itsm.demo import register_demo_loader
         from itsm.portal.home import register_home_section
+        from itsm.portal.suggestions import register_suggester
         from itsm.registry import RecordType, register_record_type
         from problems import (
             demo,
@@ -16,6 +17,7 @@ class ProblemsConfig(AppConfig):
             services,
         )
         from problems.models import Problem
+        from problems.suggestions import KNOWN_ERRORS
         from problems.workflow import WORKFLOW
 
         register_record_type(
@@ -52,3 +54,4 @@ class ProblemsConfig(AppConfig):
             },
         )
         register_demo_loader(demo.load)
+        register_suggester("incident_report", KNOWN_ERRORS)
