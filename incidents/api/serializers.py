@@ -65,6 +65,7 @@ STAFF_READ_FIELDS = EMPLOYEE_READ_FIELDS + (
     "communications_lead",
     "parent",
     "duplicate_of",
+    "problem",
     "sla_policy",
     "responded_at",
     "response_due_at",
@@ -226,7 +227,10 @@ class EmployeeIncidentUpdateSerializer(StrictFieldsMixin, VersionedSerializer):
 
 
 class StaffIncidentUpdateSerializer(VersionedSerializer, StaffIncidentCreateSerializer):
-    pass
+    """An edit; ``problem`` links the incident to a problem (null unlinks it), with the
+    history row on the incident (staff see every problem)."""
+
+    problem = _id_field(Incident._meta.get_field("problem").related_model.objects.all())
 
 
 # --- The priority override (not a transition: a staff correction) ---------------------

@@ -32,6 +32,7 @@ STAFF_EDITABLE = frozenset(
         "urgency",
         "parent",
         "duplicate_of",
+        "problem",
     }
 )
 
