@@ -9,7 +9,6 @@ staff correction, not a transition).
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -20,6 +19,7 @@ from incidents.choices import Channel
 from incidents.filtersets import IncidentFilter, ordering_fields_for
 from incidents.models import Incident
 from incidents.selectors import incident_find_for_user
+from itsm.api.filters import StrictFilterBackend
 from itsm.api.pagination import KeysetPagination
 from itsm.api.records import WRITE_ERRORS, RecordViewSet, one_of
 
@@ -67,7 +67,7 @@ class IncidentViewSet(RecordViewSet):
     update_serializers = (s.EmployeeIncidentUpdateSerializer, s.StaffIncidentUpdateSerializer)
     history_hidden_from_requesters = ("assignment_group",)
     filterset_class = IncidentFilter
-    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    filter_backends = [StrictFilterBackend, StableOrderingFilter]
     pagination_class = KeysetPagination
     ordering = ("-created_at",)
 

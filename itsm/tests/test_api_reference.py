@@ -141,6 +141,24 @@ def test_a_boolean_filter_refuses_what_is_not_a_boolean(emma, endpoint, name, va
     assert response.json()["code"] == "invalid"
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "name"),
+    [("configuration-items/", "criticality"), ("services/", "is_active"), ("teams/", "tier")],
+)
+def test_an_empty_filter_value_is_a_400_not_every_row(emma, endpoint, name):
+    response = logged_in(emma).get(f"{API}{endpoint}?{name}=")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {name: ["Give a value or leave the parameter out."]}
+
+
+def test_filters_stay_in_the_schema(emma):
+    schema = logged_in(emma).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    parameters = schema.json()["paths"]["/api/v1/configuration-items/"]["get"]["parameters"]
+
+    assert "criticality" in {parameter["name"] for parameter in parameters}
+
+
 @pytest.mark.parametrize(("value", "expected"), [("true", 1), ("1", 1), ("false", 0), ("0", 0)])
 def test_a_boolean_filter_reads_true_and_false(emma, value, expected):
     ServiceFactory(is_active=False)

@@ -9,12 +9,12 @@ edit, the resolve report, linking and unlinking incidents, and the read-only kno
 database with its ``suggest/`` endpoint.
 """
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from itsm.api.filters import StrictFilterBackend
 from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
 from itsm.api.records import INVALID, NOT_FOUND, WRITE_ERRORS, RecordViewSet
 from itsm.api.viewsets import ScopedReadOnlyViewSet
@@ -37,7 +37,7 @@ class ProblemViewSet(RecordViewSet):
     update_serializers = (s.ProblemUpdateSerializer, s.ProblemUpdateSerializer)
     transition_answers = {"resolve": (s.ProblemResolvedSerializer, s.ProblemResolvedSerializer)}
     filterset_class = ProblemFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     pagination_class = KeysetPagination
 
     def get_queryset(self):
@@ -106,7 +106,7 @@ class KnownErrorViewSet(ScopedReadOnlyViewSet):
     selector = selectors.known_error_list_visible_to
     serializer_class = s.KnownErrorSerializer
     filterset_class = KnownErrorFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     pagination_class = KeysetPagination
     lookup_value_regex = "[0-9]+"
 
