@@ -286,6 +286,8 @@ CACHES = {
 
 # Incident process settings.
 INCIDENT_CONFIRMATION_WINDOW = timedelta(days=int(os.environ.get("INCIDENT_CONFIRM_DAYS", 5)))
+# Changes: retrospective approval of an emergency change implemented before approval.
+CHANGE_RETROSPECTIVE_HOURS = int(os.environ.get("CHANGE_RETROSPECTIVE_HOURS", 24))
 SYSTEM_USERNAME = "system"
 
 # The SLA job handles due records in batches (one transaction and a few queries each) and
