@@ -16,6 +16,7 @@ class IncidentsConfig(AppConfig):
         from itsm import roles
         from itsm.demo import register_demo_loader
         from itsm.portal.home import register_home_section
+        from itsm.portal.nav import register_nav_link
         from itsm.registry import RecordType, register_record_type
 
         register_record_type(
@@ -44,6 +45,8 @@ class IncidentsConfig(AppConfig):
             provider=lambda user: selectors.incident_open_for_user(user=user),
             list_url_name="incidents:list",
         )
+        register_nav_link(label="My incidents", url_name="incidents:list")
+        register_nav_link(label="Report an incident", url_name="incidents:create")
         roles.register_role_permissions(
             self.label,
             {

@@ -1,12 +1,13 @@
 """Portal forms for incidents. They check the shape of the input; services do the writes."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from incidents.choices import HoldReason, ResolutionCode, Status
+from incidents.choices import Status
 from incidents.models import IncidentComment
+from incidents.workflow import WORKFLOW
 from itsm.attachments import validate_upload
 from itsm.choices import Level, RecordKind
+from itsm.forms import transition_form_class
 from itsm.markup import MAX_LENGTH as MARKDOWN_MAX_LENGTH
 from itsm.models import Category, Service, Team
 from itsm.validators import validate_single_line
@@ -133,8 +134,22 @@ class ListFilterForm(forms.Form):
 
 
 # --- Transition forms --------------------------------------------------------------------
-# Each carries the version the user saw, so a stale page cannot overwrite newer work.
-# ``params()`` returns the keyword arguments for incident_transition.
+# Built from the table (itsm.forms.transition_form_class): the fields, their types and
+# which are required come from each transition's inputs. The portal keeps its own words
+# for the people it talks to, and asks for the optional reason only where the table
+# requires one. Each form carries the version the user saw, so a stale page cannot
+# overwrite newer work; ``params()`` returns the keyword arguments for the service.
+
+# Portal wording per input: label, help text and the empty choice.
+WORDING = {
+    "hold_reason": {"label": "Reason for the hold", "empty": "Choose a reason"},
+    "resolution_code": {"label": "Resolution", "empty": "Choose a resolution"},
+    "resolution_notes": {
+        "label": "What was done",
+        "help_text": "The reporter reads this. You can use Markdown.",
+    },
+    "reason": {"label": "Not fixed? Tell us what is still wrong", "help_text": ""},
+}
 
 
 class TransitionForm(forms.Form):
@@ -144,56 +159,44 @@ class TransitionForm(forms.Form):
         kwargs.setdefault("auto_id", f"{name}-%s")
         super().__init__(*args, **kwargs)
         self.name = name
+        if "reason" in self.fields and not self.fields["reason"].required:
+            del self.fields["reason"]
+        for field_name, words in WORDING.items():
+            field = self.fields.get(field_name)
+            if field is None:
+                continue
+            field.label = words["label"]
+            field.help_text = words.get("help_text", field.help_text)
+            if "empty" in words:
+                field.choices = [("", words["empty"]), *list(field.choices)[1:]]
+        if "reason" in self.fields:
+            self.fields["reason"].widget = forms.Textarea(attrs={"rows": 3})
+        if "group" in self.fields:
+            self._offer_teams_and_their_members()
+
+    def _offer_teams_and_their_members(self) -> None:
+        """Assignees grouped by team, as primary keys (the transition checks them)."""
+        teams = list(Team.objects.filter(is_active=True).prefetch_related("members"))
+        self.fields["group"] = forms.TypedChoiceField(
+            coerce=int,
+            label="Assignment group",
+            choices=[("", "Choose a group")] + [(t.pk, t.name) for t in teams],
+        )
+        self.fields["assignee"] = forms.TypedChoiceField(
+            coerce=int,
+            required=False,
+            empty_value=None,
+            label="Assignee",
+            choices=[("", "Anyone in the group")]
+            + [
+                (t.name, [(u.pk, _person(u)) for u in t.members.all() if u.is_active])
+                for t in teams
+                if t.members.all()
+            ],
+        )
 
     def params(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
-
-
-class ReasonForm(TransitionForm):
-    reason = forms.CharField(
-        label="Not fixed? Tell us what is still wrong",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-
-
-class HoldForm(TransitionForm):
-    hold_reason = forms.ChoiceField(
-        choices=[("", "Choose a reason"), *HoldReason.choices], label="Reason for the hold"
-    )
-
-
-class ResolveForm(TransitionForm):
-    resolution_code = forms.ChoiceField(
-        choices=[
-            ("", "Choose a resolution"),
-            *[(v, label) for v, label in ResolutionCode.choices if v != "resolved_by_parent"],
-        ],
-        label="Resolution",
-    )
-    resolution_notes = forms.CharField(
-        max_length=MARKDOWN_MAX_LENGTH,
-        label="What was done",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The reporter reads this. You can use Markdown.",
-    )
-
-
-class AssignForm(TransitionForm):
-    group = forms.TypedChoiceField(coerce=int, label="Assignment group")
-    assignee = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None, label="Assignee"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        teams = list(Team.objects.filter(is_active=True).prefetch_related("members"))
-        self.fields["group"].choices = [("", "Choose a group")] + [(t.pk, t.name) for t in teams]
-        self.fields["assignee"].choices = [("", "Anyone in the group")] + [
-            (t.name, [(u.pk, _person(u)) for u in t.members.all() if u.is_active])
-            for t in teams
-            if t.members.all()
-        ]
 
 
 def _person(user) -> str:
@@ -201,28 +204,10 @@ def _person(user) -> str:
 
 
 FORMS = {
-    "start": TransitionForm,
-    "resume": TransitionForm,
-    "escalate": TransitionForm,
-    "confirm": TransitionForm,
-    "close": TransitionForm,
-    "reject": ReasonForm,
-    "hold": HoldForm,
-    "resolve": ResolveForm,
-    "assign": AssignForm,
+    t.name: transition_form_class(t, base=TransitionForm) for t in WORKFLOW.offered_in("portal")
 }
 
 
 def transition_form(name: str, incident=None, data=None) -> TransitionForm:
     initial = {"version": incident.version} if incident is not None else None
     return FORMS[name](data, name=name, initial=initial)
-
-
-def validation_messages(error: ValidationError) -> dict[str, list[str]]:
-    """A service's ValidationError as {field or None: [messages]}."""
-    if hasattr(error, "error_dict"):
-        return {
-            field: [m for e in errors for m in e.messages]
-            for field, errors in error.error_dict.items()
-        }
-    return {None: error.messages}

@@ -1,54 +1,44 @@
 """Portal pages for incidents (thin: selectors to read, services to write).
 
-Every view that takes an incident id first loads it through ``incident_get_for_user``,
-so an incident outside the user's scope is a 404 for reads and writes alike.
+The record page, its transitions, comments, attachments and watching are the shared
+:class:`itsm.portal.records.RecordPortal`; this module gives the incident specifics (the
+report form, the list, the wording) and wraps the shared views with the login and method
+checks.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from incidents import services
-from incidents.choices import Status
 from incidents.filtersets import IncidentFilter
 from incidents.forms import (
-    FORMS,
     AttachForm,
     CommentForm,
     IncidentReportForm,
     ListFilterForm,
     transition_form,
-    validation_messages,
 )
-from incidents.models import LIST_ORDER
+from incidents.models import LIST_ORDER, Incident
 from incidents.selectors import (
     incident_attachment_get_for_user,
     incident_attachments_visible_to,
-    incident_get_for_user,
     incident_is_visible_to,
     incident_list_visible_to,
 )
 from incidents.timeline import build_timeline
-from incidents.workflow import WORKFLOW
-from itsm.attachments import download_response
-from itsm.errors import Refused
 from itsm.keyset import InvalidCursor, keyset_page
 from itsm.markup import render_markdown
+from itsm.portal.records import RecordPortal, add_errors
+from itsm.registry import record_type_for
 from itsm.roles import is_agent
 
 PAGE_SIZE = 25
 # What the list shows (and sorts by): no joins, no wide text columns.
 LIST_COLUMNS = ("number", "title", "status", "priority", "created_at")
-# One-click staff buttons; the others need input and get their own small form.
-BUTTONS = ("start", "resume", "escalate", "close")
-STAFF_FORMS = ("assign", "hold", "resolve")
-# The requester's answer to a resolution, shown in the #resolution section.
-REQUESTER_FORMS = ("confirm", "reject")
-FINISHED = (Status.CLOSED, Status.CANCELLED)
 DONE = {
     "assign": "{number} is assigned.",
     "start": "Work on {number} has started.",
@@ -62,27 +52,35 @@ DONE = {
 }
 
 
-def _call_service(form, call) -> int | None:
-    """Run a service call; on refusal put its errors on ``form`` and return the status."""
-    try:
-        call()
-    except ValidationError as error:
-        _add_errors(form, error)
-        return 400
-    except Refused as refused:
-        form.add_error(None, refused.message)
-        return refused.status
-    return None
+def _context(request, incident) -> dict:
+    return {
+        "description_html": render_markdown(incident.description),
+        "resolution_html": render_markdown(incident.resolution_notes),
+        "requester": request.user.pk in (incident.reporter_id, incident.affected_user_id),
+    }
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for field, texts in validation_messages(error).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
-
-
-def _detail_url(incident, anchor: str = "") -> str:
-    return incident.get_absolute_url() + (f"#{anchor}" if anchor else "")
+def _portal() -> RecordPortal:
+    return RecordPortal(
+        record_type=record_type_for(Incident),
+        namespace="incidents",
+        detail_template="incidents/detail.html",
+        record_name="incident",
+        transition_form=transition_form,
+        comment_form=CommentForm,
+        attach_form=AttachForm,
+        done=DONE,
+        timeline=lambda *, record, user: build_timeline(incident=record, user=user),
+        attachments_visible_to=lambda *, user, record: incident_attachments_visible_to(
+            user=user, incident=record
+        ),
+        attachment_get_for_user=incident_attachment_get_for_user,
+        is_visible_to=incident_is_visible_to,
+        # The requester's answer to a resolution, shown in the #resolution section.
+        answers=("confirm", "reject"),
+        answered=lambda incident: incident.confirmed_at is not None,
+        context=_context,
+    )
 
 
 @login_required
@@ -117,7 +115,7 @@ def incident_report(request):
         try:
             incident = _report(form.cleaned_data, request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -151,130 +149,33 @@ def _report(data: dict, actor):
 
 @login_required
 def incident_detail(request, pk):
-    incident = incident_get_for_user(user=request.user, pk=pk)
-    return _render_detail(request, incident)
-
-
-def _render_detail(request, incident, *, status=200, bound=None):
-    """The incident page; ``bound`` holds a submitted form to show with its errors."""
-    user, bound = request.user, bound or {}
-    staff = is_agent(user)
-    available = {t.name for t in WORKFLOW.available(incident, user)}
-    if incident.confirmed_at is not None:
-        available -= set(REQUESTER_FORMS)
-
-    def form_for(name):
-        return bound.get(name) or transition_form(name, incident)
-
-    context = {
-        "incident": incident,
-        "staff": staff,
-        "description_html": render_markdown(incident.description),
-        "resolution_html": render_markdown(incident.resolution_notes),
-        "timeline": build_timeline(incident=incident, user=user),
-        "attachments": incident_attachments_visible_to(user=user, incident=incident),
-        "open_for_input": incident.status not in FINISHED,
-        "comment_form": bound.get("comment") or CommentForm(staff=staff),
-        "attach_form": bound.get("attach") or AttachForm(),
-        "requester": user.pk in (incident.reporter_id, incident.affected_user_id),
-        "watching": incident.watchers.filter(pk=user.pk).exists(),
-        "requester_forms": {n: form_for(n) for n in REQUESTER_FORMS if n in available},
-        "buttons": [(WORKFLOW[n], form_for(n)) for n in BUTTONS if staff and n in available],
-        "staff_forms": {n: form_for(n) for n in STAFF_FORMS if staff and n in available},
-    }
-    return render(request, "incidents/detail.html", context, status=status)
+    return _portal().detail(request, pk)
 
 
 @login_required
 @require_POST
 def incident_transition(request, pk, name):
-    incident = incident_get_for_user(user=request.user, pk=pk)
-    if name not in FORMS:
-        raise Http404("No such action.")
-    anchor = "resolution" if name in REQUESTER_FORMS else "actions"
-    form = transition_form(name, data=request.POST)
-    if not form.is_valid():
-        messages.error(request, "Please correct the errors below.")
-        return _render_detail(request, incident, status=400, bound={name: form})
-    try:
-        services.incident_transition(
-            incident_id=incident.pk,
-            name=name,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            **form.params(),
-        )
-    except Refused as refused:
-        if refused.field in form.fields:
-            form.add_error(refused.field, refused.message)
-            messages.error(request, "Please correct the errors below.")
-            return _render_detail(request, incident, status=refused.status, bound={name: form})
-        messages.error(request, refused.message)
-        return redirect(_detail_url(incident, anchor))
-    messages.success(request, DONE[name].format(number=incident.number))
-    if not incident_is_visible_to(user=request.user, pk=incident.pk):
-        # A restricted incident escalated past the user's group: its page is a 404 now.
-        return redirect("incidents:list")
-    return redirect(_detail_url(incident, anchor))
+    return _portal().transition(request, pk, name)
 
 
 @login_required
 @require_POST
 def comment_add(request, pk):
-    incident = incident_get_for_user(user=request.user, pk=pk)
-    form = CommentForm(request.POST, staff=is_agent(request.user))
-    status = 400
-    if form.is_valid():
-        status = _call_service(
-            form,
-            lambda: services.incident_comment_add(
-                incident_id=incident.pk,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                visibility=form.cleaned_data["visibility"],
-            ),
-        )
-    if status is None:
-        messages.success(request, "Your comment was added.")
-        return redirect(_detail_url(incident, "timeline"))
-    return _render_detail(request, incident, status=status, bound={"comment": form})
+    return _portal().comment(request, pk)
 
 
 @login_required
 @require_POST
 def attachment_add(request, pk):
-    incident = incident_get_for_user(user=request.user, pk=pk)
-    form = AttachForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        status = _call_service(
-            form,
-            lambda: services.incident_attachment_add(
-                incident_id=incident.pk, actor=request.user, upload=form.cleaned_data["file"]
-            ),
-        )
-    if status is None:
-        messages.success(request, "The file was attached.")
-        return redirect(_detail_url(incident, "attachments"))
-    return _render_detail(request, incident, status=status, bound={"attach": form})
+    return _portal().attach(request, pk)
 
 
 @login_required
 def attachment_download(request, pk):
-    attachment = incident_attachment_get_for_user(user=request.user, pk=pk)
-    return download_response(attachment)
+    return _portal().attachment_download(request, pk)
 
 
 @login_required
 @require_POST
 def incident_watch(request, pk):
-    incident = incident_get_for_user(user=request.user, pk=pk)
-    watching = request.POST.get("watching") == "1"
-    services.incident_watch(incident_id=incident.pk, actor=request.user, watching=watching)
-    if watching:
-        messages.success(request, f"You are now watching {incident.number}.")
-    else:
-        messages.success(request, f"You stopped watching {incident.number}.")
-        if not incident_is_visible_to(user=request.user, pk=incident.pk):
-            return redirect("incidents:list")
-    return redirect(incident)
+    return _portal().watch(request, pk)

@@ -17,7 +17,7 @@ from itsm.markup import MAX_LENGTH
 MARKDOWN_FIELDS = [
     (forms.IncidentReportForm, "description"),
     (forms.CommentForm, "body"),
-    (forms.ResolveForm, "resolution_notes"),
+    (forms.FORMS["resolve"], "resolution_notes"),
     (transition_form_class(WORKFLOW["resolve"]), "resolution_notes"),
     (AdminCommentForm, "body"),
 ]

@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from tests.browser.axe import Audit
+
 # Playwright's sync API keeps an event loop running in the main thread, and Django then
 # refuses ORM calls from it (SynchronousOnlyOperation), including the fixtures' own.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -27,8 +29,19 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db):
+    """Chromium for one test, started after the test's database is set up.
+
+    Playwright's sync API moves this thread into another async context, where Django
+    hands out new connection objects. A session-wide browser would therefore set up
+    every later test's database from that other context, whose connection lacks the
+    serialized seed rows: after a transactional test elsewhere in the run flushed the
+    tables, the role groups, categories and other migration rows were not put back
+    and the signed-in agent had no permissions. Starting Chromium per test, after the
+    database fixture, keeps the setup and the teardown flush in the test's own
+    context.
+    """
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (apt-get install chromium)"
         if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -50,8 +63,14 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context (no cookies) per test, with URLs relative to the live server."""
+    """A fresh browser context (no cookies) per test, with URLs relative to the live server.
+
+    The test fails on a failed response it did not expect, on a Content-Security-Policy
+    violation and on a serious or critical axe-core finding on any portal page.
+    """
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    # axe-core checks every portal page the test shows (tests/browser/axe.py).
+    audit = Audit(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.failed_responses = []
@@ -71,8 +90,10 @@ def page(browser, live_server):
 
     page.on("console", record_violation)
     yield page
+    audit.check_last(page)
     context.close()
     assert page.csp_violations == [], "a page broke its Content-Security-Policy"
+    assert audit.failures == [], "serious or critical accessibility violations"
 
 
 @pytest.fixture

@@ -23,10 +23,6 @@ def sign_in(page, username, *, admin=False):
     page.get_by_role("button", name="Log in" if admin else "Sign in").click()
 
 
-@pytest.mark.xfail(
-    reason="admin check broken by the admin merge",
-    strict=False,
-)
 def test_staff_console_and_api_docs_run_under_the_policy(page, screenshot):
     people = load_people()
     incident = make_incident(reporter=people["emma"])

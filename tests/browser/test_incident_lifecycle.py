@@ -95,10 +95,6 @@ def assign_in_console(page, incident):
     expect(page.locator(".messagelist")).to_be_visible()
 
 
-@pytest.mark.xfail(
-    reason="lifecycle walk broken by the merges",
-    strict=False,
-)
 def test_incident_from_report_to_close(page, screenshot):
     load_people()
     hardware = Category.objects.create(kind=RecordKind.INCIDENT, name="Hardware")

@@ -1,4 +1,4 @@
-// Optional help on incident forms; every form works without it.
+// Optional help on record forms; every form works without it.
 // Shows only the subcategories of the chosen category, and only the chosen group's people.
 (function () {
   "use strict";
