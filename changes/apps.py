@@ -43,15 +43,20 @@ class ChangesConfig(AppConfig):
             list_url_name="admin:changes_change_changelist",
             visible_to=selectors.sees_all_changes,
         )
-        # Approvers hold "change" so the staff console lets them approve; editing a change
-        # needs "add" (the service desk and change managers), which the services check.
+        register_home_section(
+            title="Changes awaiting my approval",
+            provider=lambda user: [row.change for row in selectors.approval_inbox(user=user)][:10],
+            list_url_name="changes:inbox",
+            visible_to=selectors.sees_all_changes,
+        )
+        # CAB members are IT staff who also raise changes (and may not approve their own).
         roles.register_role_permissions(
             self.label,
             {
                 roles.SERVICE_DESK: ("view", "add", "change"),
                 roles.RESOLVER: ("view",),
                 roles.CHANGE_MANAGER: ("view", "add", "change"),
-                roles.CHANGE_APPROVER: ("view", "change"),
+                roles.CHANGE_APPROVER: ("view", "add", "change"),
             },
         )
         register_demo_loader(demo.load)

@@ -104,7 +104,7 @@ def decisions_by(*, user) -> QuerySet:
             track__content_type__app_label="changes",
             track__content_type__model="change",
         )
-        .select_related("track", "step")
+        .select_related("step__group", "step__person")
         .order_by("-decided_at", "-id")
     )
 

@@ -50,7 +50,7 @@ DECIDING = frozenset(
 
 
 def change_staff(user, change) -> bool:
-    """The service desk and change managers log and work changes."""
+    """The service desk, change managers and CAB members log and work changes."""
     return role_allows(user, "changes", "add")
 
 
@@ -265,7 +265,7 @@ def _apply_finish(change, params):
 
 # --- The table ------------------------------------------------------------------------------
 
-STAFF = "the service desk and change managers"
+STAFF = "the service desk, change managers and CAB members"
 MANAGERS = "change managers"
 APPROVERS = "the approvers the waiting step names"
 ACKNOWLEDGE = Input(
