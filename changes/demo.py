@@ -119,7 +119,7 @@ def load(users):
     _run(
         emergency,
         chris,
-        ("submit_emergency", {"acknowledgement": "Emergency."}),
+        ("submit_emergency", {"reason": "Active exploitation.", "acknowledgement": "Emergency."}),
         ("implement_without_approval", {"reason": "No emergency CAB member answered in 30 min."}),
     )
     failed = normal("Tune the connection pool", -3, items=[db])
