@@ -83,9 +83,13 @@ def change_open_for_user(*, user) -> list:
 
 def approval_inbox(*, user) -> list:
     """The user's pending change approvals, oldest first, each track with its change
-    (two queries whatever the number: tracks, then the changes)."""
+    (four queries whatever the number: the tracks, the changes, their services and items)."""
     tracks = list(approvals.inbox(user, model=Change))
-    changes = Change.objects.in_bulk([t.object_id for t in tracks])
+    changes = (
+        Change.objects.select_related(*LIST_RELATED)
+        .prefetch_related("services", "configuration_items")
+        .in_bulk([t.object_id for t in tracks])
+    )
     visible = sees_all_changes(user)
     rows = []
     for track in tracks:
