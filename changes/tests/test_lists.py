@@ -17,11 +17,11 @@ BUDGETS = {
     "change-approvals": 9,
     "change-conflicts": 8,
     "change-comments": 6,
-    "change-history": 7,
+    "change-history": 6,
     "changetemplate-list": 8,
     "approval-list": 7,
-    "inbox": 10,
-    "admin-changelist": 12,
+    "inbox": 8,
+    "admin-changelist": 8,
 }
 
 
