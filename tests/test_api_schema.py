@@ -1,6 +1,6 @@
 """The API does what its schema says (issue 7 §6, SECURITY.md T11).
 
-Schemathesis reads ``/api/schema/`` as an employee and as IT staff and sends every
+Schemathesis reads ``/api/schema/`` as an employee, her peer and IT staff and sends every
 operation there generated requests: valid ones (the answer must be documented and match
 its schema) and invalid ones (they must be refused), with a fixed, derandomised example
 budget; then the stateful phase chains the operations through the links it infers
@@ -14,6 +14,7 @@ and takes a few minutes on two cores; ``EXAMPLES`` and ``STATEFUL`` are its budg
 
 from collections import Counter
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 import schemathesis
@@ -121,22 +122,35 @@ def authenticate(schema, user) -> None:
             case.headers = {**(case.headers or {}), "Authorization": f"Token {key}"}
 
 
+def peer_gets_nothing(ctx, response, case):
+    """Object-level authorization (SECURITY.md T11): an employee's peer sending any request
+    to one of the employee's records gets no success answer (a 404, or a refusal of the
+    input before the record is looked up)."""
+    if 200 <= response.status_code < 300:
+        raise AssertionError(
+            f"{case.method} {case.formatted_path}: a peer employee got "
+            f"{response.status_code} on another employee's record"
+        )
+
+
 class Run:
     """Sends the generated cases and keeps the failures and the counts."""
 
-    def __init__(self):
+    def __init__(self, *, peer: bool = False):
         self.examples = Counter()
         self.failures = []
+        self.peer = peer
 
     def operation(self, operation, mode, path_parameters=None) -> None:
         label = f"{operation.label} [{mode.value}{' seeded' if path_parameters else ''}]"
         strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+        extra = [peer_gets_nothing] if self.peer and path_parameters else []
 
         @BUDGET
         @given(case=strategy)
         def run(case):
             self.examples[label] += 1
-            case.call_and_validate()
+            case.call_and_validate(additional_checks=extra)
 
         try:
             run()
@@ -178,7 +192,9 @@ def exercise(schema, seeded: dict[str, str], run: Run) -> list[str]:
     return [operation.label for operation in operations]
 
 
-@pytest.mark.parametrize("persona", ["emma", "sam"])
+# emma logs the seeded records; eli is her peer (another employee), whose every request on
+# them must fail (T11's object-level authorization check).
+@pytest.mark.parametrize("persona", ["emma", "sam", "eli"])
 @pytest.mark.usefixtures("db")
 @pytest.mark.postgres
 @on_postgresql
@@ -187,7 +203,7 @@ def test_every_operation_agrees_with_the_schema(persona, people):
     schema = schemathesis.openapi.from_dict(served_schema(user), config=CONFIG)
     authenticate(schema, user)
     seeded = seeded_records(people["emma"])
-    run = Run()
+    run = Run(peer=persona == "eli")
     with wsgi_app() as schema.app:
         operations = exercise(schema, seeded, run)
 
@@ -253,3 +269,11 @@ def test_record_endpoints_document_no_put_or_delete_and_patch_needs_a_version(
     for shape in body.get("oneOf", [body]):
         shape = _component(generated, shape) if "$ref" in shape else shape
         assert "version" in shape["required"]
+
+
+def test_the_peer_check_refuses_a_success_and_lets_refusals_pass():
+    case = SimpleNamespace(method="GET", formatted_path="/api/v1/incidents/1/")
+    with pytest.raises(AssertionError, match="peer employee got 200"):
+        peer_gets_nothing(None, SimpleNamespace(status_code=200), case)
+    for status in (400, 404, 409):
+        peer_gets_nothing(None, SimpleNamespace(status_code=status), case)

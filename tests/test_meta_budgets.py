@@ -34,6 +34,15 @@ BUDGET_TESTS = {
     "incident-comments": f"{INCIDENT_API}::test_comment_list_query_count_is_constant",
     "incident-history": f"{INCIDENT_API}::test_history_query_count_is_constant",
 }
+PROBLEM_LISTS = "problems/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "problem-list": f"{PROBLEM_LISTS}::test_api_list",
+    "problem-incidents": f"{PROBLEM_LISTS}::test_api_linked_incidents",
+    "knownerror-list": f"{PROBLEM_LISTS}::test_api_known_error_list",
+    "knownerror-suggest": f"{PROBLEM_LISTS}::test_api_known_error_suggestions",
+    "problem-comments": f"{PROBLEM_LISTS}::test_api_comments_and_history",
+    "problem-history": f"{PROBLEM_LISTS}::test_api_comments_and_history",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 

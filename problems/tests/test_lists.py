@@ -118,3 +118,15 @@ def test_admin_problem_page_lists_linked_incidents_in_constant_queries(pat, emma
     request = _ok(_signed_in(pat), url)
     request()  # the first page view fills per-process caches (content types)
     assert assert_constant_queries(add, request) <= 30
+
+
+@pytest.mark.parametrize("path", ["comments", "history"])
+def test_api_comments_and_history(pat, api_as, path):
+    problem = make_problem(reported_by=pat)
+
+    def add(count):
+        for index in range(count):
+            services.problem_comment_add(problem_id=problem.pk, actor=pat, body=f"Note {index}")
+
+    url = f"/api/v1/problems/{problem.pk}/{path}/"
+    assert assert_constant_queries(add, _ok(api_as(pat), url)) <= 8
