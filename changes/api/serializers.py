@@ -4,12 +4,10 @@ from rest_framework import serializers
 
 from changes.choices import ChangeType
 from changes.models import Change, StandardChangeTemplate, TemplateVersion
-from itsm.api.inputs import StrictFieldsMixin
+from itsm.api.inputs import StrictFieldsMixin, VersionedSerializer
 from itsm.models import Approval, ApprovalTrack, Category, ConfigurationItem, Service, Team
 from itsm.validators import validate_single_line
 from problems.models import Problem
-
-MAX_ID = 2**63 - 1
 
 READ_FIELDS = (
     "id",
@@ -115,13 +113,9 @@ class ChangeCreateSerializer(ChangeWriteSerializer):
     )
 
 
-class ChangeUpdateSerializer(ChangeWriteSerializer):
-    version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-
-    def validate(self, attrs):
-        if "version" not in attrs:
-            raise serializers.ValidationError({"version": ["This field is required."]})
-        return super().validate(attrs)
+class ChangeUpdateSerializer(VersionedSerializer, ChangeWriteSerializer):
+    """An edit: ``version`` is required; a scope edit after submission returns the change
+    to assessment and voids its approvals."""
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
