@@ -13,6 +13,7 @@ from changes.services.records import (
     change_update,
     incident_set_caused_by,
 )
+from changes.services.reminders import retrospective_reminders_due
 from changes.services.templates import (
     template_create,
     template_version_create,
@@ -32,6 +33,7 @@ __all__ = [
     "change_update",
     "change_watch",
     "incident_set_caused_by",
+    "retrospective_reminders_due",
     "template_create",
     "template_version_create",
     "template_version_decide",

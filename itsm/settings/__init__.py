@@ -318,4 +318,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.incident_auto_close",
         "schedule": crontab(hour=2, minute=15),
     },
+    "change-retrospective-reminders": {
+        "task": "changes.tasks.change_retrospective_reminders",
+        "schedule": 3600.0,
+    },
 }
