@@ -68,8 +68,10 @@ def test_the_last_decision_is_taken_once(users, second):
 
     outcomes = at_once(change, [(users["alex"], "approve"), (users["avery"], second)])
 
-    # The loser finds no step waiting for anyone: the table no longer lets them decide.
-    assert sorted(outcomes) == ["not_permitted", "ok"]
+    # The loser finds no step waiting (the table no longer lets them decide), or, when the
+    # winner's follow-up move ran first, the change already moved on.
+    assert "ok" in outcomes and len(outcomes) == 2
+    assert {code for code in outcomes if code != "ok"} <= {"not_permitted", "invalid_state"}
     assert Approval.objects.count() == 1
     assert ApprovalTrack.objects.filter(state__in=["approved", "rejected"]).count() == 1
     moved = Change.objects.get(pk=change.pk)
