@@ -8,7 +8,7 @@ query (``selectors.change_list_with_approvals``).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 
 from changes import selectors, services
@@ -27,6 +27,7 @@ from itsm.admin.history import ReadOnlyHistoryMixin, ReadOnlyRecordAdmin
 from itsm.admin.records import RecordAdmin
 from itsm.admin.refusals import RecordAdminForm
 from itsm.admin.transitions import Operation, TransitionForm
+from itsm.errors import Refused
 
 ADD_FIELDSETS = [
     (None, {"fields": ["change_type", "title", "description", "justification"]}),
@@ -223,9 +224,26 @@ class StandardChangeTemplateAdmin(ReadOnlyRecordAdmin):
 
 @admin.register(TemplateVersion)
 class TemplateVersionAdmin(ReadOnlyRecordAdmin):
+    """Versions are written by the template services; CAB members approve them here."""
+
     list_display = ["template", "number", "risk", "status", "created_by", "decided_at"]
     list_select_related = ["template", "created_by"]
     list_filter = ["status", "risk"]
+    actions = ["approve_versions"]
+
+    @admin.action(description="Approve the selected versions (CAB)")
+    def approve_versions(self, request, queryset):
+        for version in queryset.select_related("template"):
+            try:
+                services.template_version_decide(
+                    version_id=version.pk, actor=request.user, decision="approved"
+                )
+            except Refused as refused:
+                self.message_user(
+                    request, f"{version.number_label}: {refused.message}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{version.number_label}: decision recorded.")
 
 
 @admin.register(FreezeWindow)
