@@ -16,7 +16,12 @@ from changes.tests.factories import make_change, setup
 from itsm.errors import Refused
 from itsm.models import Approval, ApprovalTrack
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Serialized rollback restores the seed rows the flush after a transactional test removes.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks need PostgreSQL"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 MEDIUM = {"users_affected": 5000, "backout_tested": False}
 LOW = {"users_affected": 10, "backout_tested": True}
@@ -56,8 +61,6 @@ def at_once(change, moves):
 
 @pytest.fixture
 def users():
-    if connection.vendor != "postgresql":
-        pytest.skip("real row locks need PostgreSQL")
     return setup()
 
 
