@@ -129,6 +129,14 @@ class Incident(models.Model):
         related_name="incidents",
         help_text="The problem (root cause) this incident is an occurrence of.",
     )
+    caused_by_change = models.ForeignKey(
+        "changes.Change",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caused_incidents",
+        help_text="The change that caused this incident.",
+    )
 
     sla_policy = models.ForeignKey(
         "itsm.SlaPolicy", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

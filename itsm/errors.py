@@ -82,6 +82,37 @@ CODES: dict[str, ErrorCode] = {
     ),
     "workaround_already_published": ErrorCode(CONFLICT, "The workaround is already published."),
     "workaround_not_published": ErrorCode(CONFLICT, "The workaround is not published."),
+    # Changes
+    "change_wrong_type": ErrorCode(CONFLICT, "{action} is for {expected} changes only."),
+    "change_plans_required": ErrorCode(
+        BAD_INPUT, "Implementation and backout plans are required before {action}."
+    ),
+    "change_window_required": ErrorCode(
+        BAD_INPUT, "A planned start and end are required before {action}."
+    ),
+    "change_in_freeze": ErrorCode(
+        CONFLICT, "The planned window falls in the freeze window {window}."
+    ),
+    "change_conflicts_unacknowledged": ErrorCode(
+        BAD_INPUT, "The planned window collides with {conflicts}: acknowledge with a reason."
+    ),
+    "change_template_not_approved": ErrorCode(
+        CONFLICT, "Only an approved template version can be used ({version} is not)."
+    ),
+    "change_template_outside_scope": ErrorCode(
+        BAD_INPUT, "The template may not be used on {items}."
+    ),
+    "change_not_approved": ErrorCode(CONFLICT, "{number} has no approved approval track."),
+    "change_not_rejected": ErrorCode(CONFLICT, "{number} has no rejected approval track."),
+    "change_closure_code_required": ErrorCode(
+        BAD_INPUT, "A closure code is required to close a change."
+    ),
+    "change_review_notes_required": ErrorCode(
+        BAD_INPUT, "A failed or backed-out change needs review notes before closing."
+    ),
+    "risk_override_reason_required": ErrorCode(
+        BAD_INPUT, "A reason is required to override the computed risk."
+    ),
 }
 
 

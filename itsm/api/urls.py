@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include(router.urls)),
     path("", include("incidents.api.urls")),
     path("", include("problems.api.urls")),
+    path("", include("changes.api.urls")),
 ]

@@ -286,6 +286,8 @@ CACHES = {
 
 # Incident process settings.
 INCIDENT_CONFIRMATION_WINDOW = timedelta(days=int(os.environ.get("INCIDENT_CONFIRM_DAYS", 5)))
+# Changes: retrospective approval of an emergency change implemented before approval.
+CHANGE_RETROSPECTIVE_HOURS = int(os.environ.get("CHANGE_RETROSPECTIVE_HOURS", 24))
 SYSTEM_USERNAME = "system"
 
 # The SLA job handles due records in batches (one transaction and a few queries each) and
@@ -315,5 +317,9 @@ CELERY_BEAT_SCHEDULE = {
     "incident-auto-close": {
         "task": "incidents.tasks.incident_auto_close",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "change-retrospective-reminders": {
+        "task": "changes.tasks.change_retrospective_reminders",
+        "schedule": 3600.0,
     },
 }

@@ -1,0 +1,198 @@
+"""Change API serializers: explicit field lists; writes check shape only."""
+
+from rest_framework import serializers
+
+from changes.choices import ChangeType
+from changes.models import Change, StandardChangeTemplate, TemplateVersion
+from itsm.api.inputs import StrictFieldsMixin, VersionedSerializer
+from itsm.models import Approval, ApprovalTrack, Category, ConfigurationItem, Service, Team
+from itsm.validators import validate_single_line
+from problems.models import Problem
+
+READ_FIELDS = (
+    "id",
+    "number",
+    "change_type",
+    "title",
+    "description",
+    "justification",
+    "status",
+    "requested_by",
+    "change_manager",
+    "implementation_group",
+    "implementer",
+    "category",
+    "services",
+    "configuration_items",
+    "template_version",
+    "risk",
+    "computed_risk",
+    "risk_score",
+    "risk_rule",
+    "risk_answers",
+    "risk_override_reason",
+    "implementation_plan",
+    "backout_plan",
+    "test_plan",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "outage_expected",
+    "problem",
+    "conflicts",
+    "conflict_acknowledgement",
+    "freeze_override_reason",
+    "emergency_justification",
+    "retrospective_due_at",
+    "retrospective_approved_at",
+    "closure_code",
+    "review_notes",
+    "closed_at",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    """What change staff read (every reader of changes is staff)."""
+
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    change_manager = serializers.CharField(
+        source="change_manager.username", read_only=True, allow_null=True
+    )
+    implementer = serializers.CharField(
+        source="implementer.username", read_only=True, allow_null=True
+    )
+    services = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    configuration_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Change
+        fields = READ_FIELDS
+        read_only_fields = READ_FIELDS
+
+
+def _id_field(queryset, **kwargs):
+    return serializers.PrimaryKeyRelatedField(
+        queryset=queryset, required=False, allow_null=True, **kwargs
+    )
+
+
+class RiskAnswersSerializer(StrictFieldsMixin, serializers.Serializer):
+    users_affected = serializers.IntegerField(min_value=0, max_value=10**9, required=False)
+    backout_tested = serializers.BooleanField(required=False)
+
+
+class ChangeWriteSerializer(StrictFieldsMixin, serializers.Serializer):
+    title = serializers.CharField(max_length=200, validators=[validate_single_line])
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    justification = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    category = _id_field(Category.objects.filter(is_active=True))
+    services = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Service.objects.filter(is_active=True)
+    )
+    configuration_items = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=ConfigurationItem.objects.filter(is_active=True)
+    )
+    implementation_group = _id_field(Team.objects.filter(is_active=True))
+    risk_answers = RiskAnswersSerializer(required=False)
+    implementation_plan = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    backout_plan = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    test_plan = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    planned_start = serializers.DateTimeField(required=False, allow_null=True)
+    planned_end = serializers.DateTimeField(required=False, allow_null=True)
+    outage_expected = serializers.BooleanField(required=False)
+    problem = _id_field(Problem.objects.all())
+
+
+class ChangeCreateSerializer(ChangeWriteSerializer):
+    change_type = serializers.ChoiceField(
+        choices=[ChangeType.NORMAL, ChangeType.EMERGENCY], required=False
+    )
+
+
+class ChangeUpdateSerializer(VersionedSerializer, ChangeWriteSerializer):
+    """An edit: ``version`` is required; a scope edit after submission returns the change
+    to assessment and voids its approvals."""
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    approver = serializers.CharField(source="approver.username", read_only=True)
+    step = serializers.CharField(source="step.describe", read_only=True)
+
+    class Meta:
+        model = Approval
+        fields = (
+            "id",
+            "step",
+            "approver",
+            "decision",
+            "comment",
+            "record_version",
+            "decided_at",
+            "voided_at",
+        )
+        read_only_fields = fields
+
+
+class TrackSerializer(serializers.ModelSerializer):
+    policy = serializers.CharField(source="policy.name", read_only=True)
+    step = serializers.CharField(source="step.describe", read_only=True, allow_null=True)
+    approvals = ApprovalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ApprovalTrack
+        fields = (
+            "id",
+            "policy",
+            "state",
+            "step",
+            "started_at",
+            "ended_at",
+            "ended_reason",
+            "approvals",
+        )
+        read_only_fields = fields
+
+
+class InboxSerializer(serializers.ModelSerializer):
+    step = serializers.CharField(source="step.describe", read_only=True)
+    change = ChangeSerializer(read_only=True)
+
+    class Meta:
+        model = ApprovalTrack
+        fields = ("id", "step", "step_opened_at", "change")
+        read_only_fields = fields
+
+
+class TemplateVersionSerializer(serializers.ModelSerializer):
+    services = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    configuration_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = TemplateVersion
+        fields = (
+            "id",
+            "number",
+            "status",
+            "risk",
+            "implementation_plan",
+            "backout_plan",
+            "test_plan",
+            "services",
+            "configuration_items",
+            "created_at",
+            "decided_at",
+        )
+        read_only_fields = fields
+
+
+class TemplateSerializer(serializers.ModelSerializer):
+    versions = TemplateVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StandardChangeTemplate
+        fields = ("id", "name", "description", "is_active", "versions")
+        read_only_fields = fields

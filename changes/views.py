@@ -1,0 +1,54 @@
+"""The approvals inbox in the portal: an approver's pending change approvals with the
+change's plans, risk answers, schedule and conflicts, approve or reject with a comment,
+and their past decisions. Reads through the selectors, decisions through the change's
+``approve`` and ``reject`` transitions (separation of duties and stale versions are
+refused there, as in every other interface)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from changes import selectors, services
+from changes.forms import DecisionForm
+from itsm.errors import Refused
+
+HISTORY_SHOWN = 20
+
+
+def _inbox(request, *, error: str = "", status: int = 200):
+    context = {
+        "rows": selectors.approval_inbox(user=request.user),
+        "decisions": list(selectors.decisions_by(user=request.user)[:HISTORY_SHOWN]),
+        "error": error,
+    }
+    return render(request, "changes/inbox.html", context, status=status)
+
+
+@login_required
+@require_safe
+def inbox(request):
+    return _inbox(request)
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    change = selectors.change_get_for_user(user=request.user, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _inbox(request, error="Choose approve or reject.", status=400)
+    data = form.cleaned_data
+    try:
+        services.change_transition(
+            change_id=change.pk,
+            name=data["decision"],
+            actor=request.user,
+            expected_version=data["version"],
+            reason=data["comment"],
+        )
+    except Refused as refused:
+        return _inbox(request, error=f"{change.number}: {refused.message}", status=refused.status)
+    done = "Approved" if data["decision"] == "approve" else "Rejected"
+    messages.success(request, f"{done} {change.number}.")
+    return redirect("changes:inbox")
