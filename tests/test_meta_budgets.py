@@ -43,6 +43,16 @@ BUDGET_TESTS |= {
     "problem-comments": f"{PROBLEM_LISTS}::test_api_comments_and_history",
     "problem-history": f"{PROBLEM_LISTS}::test_api_comments_and_history",
 }
+CHANGE_LISTS = "changes/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "change-list": f"{CHANGE_LISTS}::test_api_change_list",
+    "change-approvals": f"{CHANGE_LISTS}::test_api_lists_of_one_change",
+    "change-conflicts": f"{CHANGE_LISTS}::test_api_lists_of_one_change",
+    "change-comments": f"{CHANGE_LISTS}::test_api_lists_of_one_change",
+    "change-history": f"{CHANGE_LISTS}::test_api_lists_of_one_change",
+    "changetemplate-list": f"{CHANGE_LISTS}::test_api_template_list",
+    "approval-list": f"{CHANGE_LISTS}::test_api_approvals_inbox",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 
