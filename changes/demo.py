@@ -10,6 +10,7 @@ from django.utils import timezone
 from changes import services
 from changes.models import Change, FreezeWindow, StandardChangeTemplate
 from changes.policies import ensure_approval_setup
+from incidents.models import Incident
 from itsm.models import ConfigurationItem
 
 PLANS = {
@@ -141,9 +142,7 @@ def load(users):
         chris,
         ("close", {"closure_code": "failed", "review_notes": "Pool exhaustion; backed out."}),
     )
-    from incidents.services import incident_create
-
-    incident = incident_create(
-        actor=users["emma"], title="Demo: shop checkout times out", description="Since last night."
-    )
-    services.incident_set_caused_by(incident_id=incident.pk, change_id=failed.pk, actor=sam)
+    # The oldest demo incident stands for the outage the failed change caused.
+    incident = Incident.objects.order_by("pk").first()
+    if incident is not None:
+        services.incident_set_caused_by(incident_id=incident.pk, change_id=failed.pk, actor=sam)
