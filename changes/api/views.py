@@ -8,7 +8,6 @@ the collisions of one change, the templates and the caller's inbox.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,6 +18,7 @@ from changes.filtersets import ChangeFilter, TemplateFilter
 from changes.models import Change, StandardChangeTemplate
 from changes.schedule import change_collisions
 from itsm import approvals
+from itsm.api.filters import StrictFilterBackend
 from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
 from itsm.api.records import RecordViewSet
 from itsm.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSet
@@ -35,7 +35,7 @@ class ChangeViewSet(RecordViewSet):
     create_serializers = (s.ChangeCreateSerializer, s.ChangeCreateSerializer)
     update_serializers = (s.ChangeUpdateSerializer, s.ChangeUpdateSerializer)
     filterset_class = ChangeFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     pagination_class = KeysetPagination
     ordering = ("-created_at",)
 
@@ -87,7 +87,7 @@ class TemplateViewSet(ScopedReadOnlyViewSet):
     )
     serializer_class = s.TemplateSerializer
     filterset_class = TemplateFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     pagination_class = CappedPageNumberPagination
     lookup_value_regex = "[0-9]+"
 
