@@ -62,7 +62,8 @@ def load(users):
     chris, sam, alex, avery = users["chris"], users["sam"], users["alex"], users["avery"]
     web = _item("web-01", criticality="high")
     db = _item("db-01", criticality="critical")
-    web.depends_on.add(db)
+    if not web.depends_on.filter(pk=db.pk).exists():  # adding again writes history again
+        web.depends_on.add(db)
     patch = _template(users, "Patch a web server", web)
     _template(users, "Renew a TLS certificate", web, pending_edit=True)
     if not FreezeWindow.objects.filter(name="Year-end freeze").exists():

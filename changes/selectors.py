@@ -4,7 +4,7 @@ Changes are staff records: IT staff whose role may view changes (service desk,
 resolvers, change managers, change approvers) see every change; everyone else gets a 404.
 """
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -46,9 +46,15 @@ def change_list_with_approvals(*, user) -> QuerySet:
         object_id=OuterRef("pk"),
         state=ApprovalTrack.State.PENDING,
     )
+    # The outer change is referred to directly: an OuterRef inside ``tracks`` nested in
+    # this subquery would point at the approval, not the change.
     given = (
         Approval.objects.filter(
-            track__in=tracks.values("pk"),
+            track__content_type__app_label="changes",
+            track__content_type__model="change",
+            track__object_id=OuterRef("pk"),
+            track__state=ApprovalTrack.State.PENDING,
+            step=F("track__step"),
             decision=Approval.Decision.APPROVED,
             voided_at__isnull=True,
         )

@@ -50,6 +50,7 @@ EMPLOYEE_KEYS = {
     "assignment_group",
 }
 STAFF_LIST_KEYS = EMPLOYEE_KEYS | {
+    "problem",
     "reporter",
     "affected_user",
     "detected_at",
@@ -135,7 +136,7 @@ def test_t01_other_users_incident_is_not_found(api_as, emma, elis, method, suffi
     "params",
     [
         {"search": "canary-7f3"},
-        {"status": ""},
+        {"status": ["new", "assigned"]},
         {"status": "new"},
         {"ordering": "-created_at"},
         {"page_size": 1000},

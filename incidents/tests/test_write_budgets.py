@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 # session, user, roles, validation (category), priority, route, number, SLA policy with
 # targets, hours and holidays, the row, its history, the watcher list's history, read-back.
 CREATE_BUDGET = 15
+# The portal's report form also looks for known errors to offer before logging (one search).
+PORTAL_CREATE_BUDGET = CREATE_BUDGET + 1
 
 
 def _count(call) -> tuple[int, list[str]]:
@@ -53,4 +55,4 @@ def test_portal_create_stays_within_budget(as_user, emma, network_category):
 
     assert response.status_code == 302, response.content
     assert Incident.objects.count() == 2
-    assert len(statements) <= CREATE_BUDGET, "\n".join(statements)
+    assert len(statements) <= PORTAL_CREATE_BUDGET, "\n".join(statements)
