@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from changes.choices import ChangeType
 from changes.models import Change, StandardChangeTemplate, TemplateVersion
-from itsm.api.inputs import StrictFieldsMixin, VersionedSerializer
+from itsm.api.inputs import RecordReadSerializer, StrictFieldsMixin, VersionedSerializer
 from itsm.models import Approval, ApprovalTrack, Category, ConfigurationItem, Service, Team
 from itsm.validators import validate_single_line
 from problems.models import Problem
@@ -55,7 +55,7 @@ READ_FIELDS = (
 )
 
 
-class ChangeSerializer(serializers.ModelSerializer):
+class ChangeSerializer(RecordReadSerializer):
     """What change staff read (every reader of changes is staff)."""
 
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
@@ -118,7 +118,7 @@ class ChangeUpdateSerializer(VersionedSerializer, ChangeWriteSerializer):
     to assessment and voids its approvals."""
 
 
-class ApprovalSerializer(serializers.ModelSerializer):
+class ApprovalSerializer(RecordReadSerializer):
     approver = serializers.CharField(source="approver.username", read_only=True)
     step = serializers.CharField(source="step.describe", read_only=True)
 
@@ -137,7 +137,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TrackSerializer(serializers.ModelSerializer):
+class TrackSerializer(RecordReadSerializer):
     policy = serializers.CharField(source="policy.name", read_only=True)
     step = serializers.CharField(source="step.describe", read_only=True, allow_null=True)
     approvals = ApprovalSerializer(many=True, read_only=True)
@@ -157,7 +157,7 @@ class TrackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InboxSerializer(serializers.ModelSerializer):
+class InboxSerializer(RecordReadSerializer):
     step = serializers.CharField(source="step.describe", read_only=True)
     change = ChangeSerializer(read_only=True)
 
@@ -167,7 +167,7 @@ class InboxSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TemplateVersionSerializer(serializers.ModelSerializer):
+class TemplateVersionSerializer(RecordReadSerializer):
     services = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     configuration_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -189,7 +189,7 @@ class TemplateVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class TemplateSerializer(RecordReadSerializer):
     versions = TemplateVersionSerializer(many=True, read_only=True)
 
     class Meta:
