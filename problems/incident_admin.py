@@ -10,7 +10,7 @@ from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from itsm.admin.bulk import _action_page
+from itsm.admin.bulk import action_page
 from itsm.admin.refusals import REFUSALS, refusal_text
 from itsm.admin.transitions import Operation, TransitionForm
 from itsm.markup import render_markdown
@@ -34,7 +34,7 @@ def link_to_problem(modeladmin, request, queryset):
     form = LinkToProblemForm(request.POST if "apply" in request.POST else None, user=request.user)
     if not form.is_bound or not form.is_valid():
         label = "Link to a problem"
-        return _action_page(modeladmin, request, queryset, "link_to_problem", label, form)
+        return action_page(modeladmin, request, queryset, "link_to_problem", label, form)
     problem = form.cleaned_data["problem"]
     try:
         linked = services.problem_link_incidents(

@@ -32,7 +32,7 @@ def transition_action(name, label, *, params=None, action_name=None):
                 model_admin=modeladmin,
             )
             if not bound.is_bound or not bound.is_valid():
-                return _action_page(modeladmin, request, queryset, action.__name__, label, bound)
+                return action_page(modeladmin, request, queryset, action.__name__, label, bound)
             extra = dict(bound.cleaned_data)
         if params is not None:
             try:
@@ -66,7 +66,7 @@ def _report(modeladmin, request, label, done, refused) -> None:
     modeladmin.message_user(request, text + ".", level)
 
 
-def _action_page(modeladmin, request, queryset, action_name, label, form):
+def action_page(modeladmin, request, queryset, action_name, label, form):
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": label,
