@@ -39,4 +39,4 @@ def latest_track(record) -> ApprovalTrack | None:
 def may_decide_now(user, record) -> bool:
     """``user`` is one of the approvers the record's waiting step waits for."""
     track = pending_track(record)
-    return bool(track and user and user.is_authenticated and approvals.may_decide(track.step, user))
+    return bool(track and user and user.is_authenticated and approvals.may_decide(track, user))

@@ -40,7 +40,7 @@ class ChangeNotifier(Notifier):
     def recipients(self, change, event: str, extra: dict) -> list[str]:
         if event == "approval_requested":
             track = pending_track(change)
-            return _emails(approvers_of(track.step)) if track else []
+            return _emails(approvers_of(track)) if track else []
         if event == "retrospective_overdue":
             return _emails([change.change_manager])
         if event == "commented":

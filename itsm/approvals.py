@@ -18,6 +18,7 @@ from django.utils import timezone
 from itsm.audit import record_change
 from itsm.errors import Refused
 from itsm.models.approvals import Approval, ApprovalPolicy, ApprovalStep, ApprovalTrack
+from itsm.models.people import Profile, manager_of
 
 PENDING = ApprovalTrack.State.PENDING
 APPROVED = ApprovalTrack.State.APPROVED
@@ -54,15 +55,24 @@ def live_track(record) -> ApprovalTrack | None:
 
 
 @transaction.atomic
-def open_track(record, policy: ApprovalPolicy, *, actor) -> ApprovalTrack:
-    """Start ``record`` on ``policy`` at its first step (any live track is voided first)."""
+def open_track(record, policy: ApprovalPolicy, *, actor, subject=None) -> ApprovalTrack:
+    """Start ``record`` on ``policy`` at its first step (any live track is voided first).
+
+    ``subject`` is the person whose line manager a manager step waits for (the person a
+    request is for); a policy with such a step is refused when they have no manager.
+    """
+    steps = list(policy.steps.order_by("order"))
+    needs_manager = any(step.kind == ApprovalStep.Kind.MANAGER for step in steps)
+    if needs_manager and (subject is None or manager_of(subject) is None):
+        raise Refused("no_manager", person=str(subject or "nobody"))
     void_track(record, actor=actor, reason="approval requested again")
     now = timezone.now()
     track = ApprovalTrack(
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
         policy=policy,
-        step=policy.steps.order_by("order").first(),
+        step=steps[0],
+        subject=subject,
         step_opened_at=now,
     )
     record_change(track, actor, f"approval requested under {policy}")
@@ -70,10 +80,13 @@ def open_track(record, policy: ApprovalPolicy, *, actor) -> ApprovalTrack:
     return track
 
 
-def may_decide(step: ApprovalStep, user) -> bool:
-    """Whether ``user`` is one of the approvers ``step`` waits for."""
+def may_decide(track: ApprovalTrack, user) -> bool:
+    """Whether ``user`` is one of the approvers the track's waiting step waits for."""
+    step = track.step
     if step.kind == ApprovalStep.Kind.PERSON:
         return step.person_id == user.pk
+    if step.kind == ApprovalStep.Kind.MANAGER:
+        return Profile.objects.filter(user_id=track.subject_id, manager_id=user.pk).exists()
     return step.group.members.filter(pk=user.pk).exists()
 
 
@@ -104,7 +117,7 @@ def decide(
         if person is not None and getattr(person, "pk", person) == actor.pk:
             raise Refused("approver_conflict", rule=rule, number=_number(record))
     step = track.step
-    if not may_decide(step, actor):
+    if not may_decide(track, actor):
         raise Refused("not_an_approver", step=step.describe())
     if Approval.objects.filter(track=track, step=step, approver=actor).exists():
         raise Refused("already_decided")
@@ -177,7 +190,9 @@ def inbox(user, *, model=None):
     """
     decided = Approval.objects.filter(track=OuterRef("pk"), step=OuterRef("step"), approver=user)
     tracks = ApprovalTrack.objects.filter(state=PENDING).filter(
-        Q(step__person=user) | Q(step__group__members=user)
+        Q(step__person=user)
+        | Q(step__group__members=user)
+        | Q(step__kind=ApprovalStep.Kind.MANAGER, subject__profile__manager=user)
     )
     if model is not None:
         tracks = tracks.filter(content_type=ContentType.objects.get_for_model(model))
@@ -198,8 +213,12 @@ def waiting_longer_than(delta, *, now=None):
     )
 
 
-def approvers_of(step: ApprovalStep) -> list:
-    """The people a step waits for (the person, or the active members of the group)."""
+def approvers_of(track: ApprovalTrack) -> list:
+    """The people the track's step waits for: the person, the manager or the group."""
+    step = track.step
     if step.kind == ApprovalStep.Kind.PERSON:
         return [step.person]
+    if step.kind == ApprovalStep.Kind.MANAGER:
+        manager = manager_of(track.subject) if track.subject_id else None
+        return [manager] if manager and manager.is_active else []
     return list(step.group.members.filter(is_active=True))

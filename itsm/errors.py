@@ -40,6 +40,7 @@ CODES: dict[str, ErrorCode] = {
     "approver_conflict": ErrorCode(
         FORBIDDEN, "Separation of duties: you may not approve {number} because you {rule}."
     ),
+    "no_manager": ErrorCode(CONFLICT, "{person} has no line manager to approve this."),
     "not_an_approver": ErrorCode(FORBIDDEN, "This approval step waits for {step}."),
     "already_decided": ErrorCode(CONFLICT, "You have already decided on this approval step."),
     "rejection_comment_required": ErrorCode(BAD_INPUT, "Say why you reject it in a comment."),

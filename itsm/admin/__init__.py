@@ -15,4 +15,4 @@ registers the reference-data admins. The building blocks, by concern:
   type's admin subclasses
 """
 
-from itsm.admin import approvals, reference  # noqa: F401  (registers their admins)
+from itsm.admin import approvals, profiles, reference  # noqa: F401  (registers their admins)

@@ -1,8 +1,10 @@
 from itsm.models.approvals import Approval, ApprovalPolicy, ApprovalStep, ApprovalTrack
 from itsm.models.catalog import Category
 from itsm.models.cmdb import ConfigurationItem, Service
+from itsm.models.feeds import FeedToken
 from itsm.models.notifications import NotificationLog
 from itsm.models.numbering import NumberSequence
+from itsm.models.people import Profile
 from itsm.models.priority import PriorityMatrixCell
 from itsm.models.sla import BusinessCalendar, Holiday, SlaPolicy, SlaTarget, WorkingHours
 from itsm.models.teams import Team
@@ -14,11 +16,13 @@ __all__ = [
     "ApprovalTrack",
     "BusinessCalendar",
     "Category",
+    "FeedToken",
     "ConfigurationItem",
     "Holiday",
     "NotificationLog",
     "NumberSequence",
     "PriorityMatrixCell",
+    "Profile",
     "Service",
     "SlaPolicy",
     "SlaTarget",

@@ -50,6 +50,7 @@ class ApprovalStep(models.Model):
         ANY_ONE = "any_one", "Any one of a group"
         N_OF = "n_of", "N members of a group"
         PERSON = "person", "This person"
+        MANAGER = "manager", "The subject's line manager"
 
     policy = models.ForeignKey(ApprovalPolicy, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()
@@ -70,7 +71,8 @@ class ApprovalStep(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="person", person__isnull=False, group__isnull=True, required=1)
                 | Q(kind="any_one", group__isnull=False, person__isnull=True, required=1)
-                | Q(kind="n_of", group__isnull=False, person__isnull=True, required__gte=1),
+                | Q(kind="n_of", group__isnull=False, person__isnull=True, required__gte=1)
+                | Q(kind="manager", group__isnull=True, person__isnull=True, required=1),
                 name="approval_step_shape",
             ),
         ]
@@ -81,6 +83,8 @@ class ApprovalStep(models.Model):
     def describe(self) -> str:
         if self.kind == self.Kind.PERSON:
             return str(self.person)
+        if self.kind == self.Kind.MANAGER:
+            return "the line manager"
         if self.kind == self.Kind.N_OF:
             return f"{self.required} of {self.group}"
         return f"any one of {self.group}"
@@ -89,6 +93,10 @@ class ApprovalStep(models.Model):
         if self.kind == self.Kind.PERSON:
             if not self.person_id or self.group_id:
                 raise ValidationError("A 'this person' step names a person and no group.")
+            self.required = 1
+        elif self.kind == self.Kind.MANAGER:
+            if self.person_id or self.group_id:
+                raise ValidationError("A line-manager step names neither a person nor a group.")
             self.required = 1
         else:
             if not self.group_id or self.person_id:
@@ -112,6 +120,14 @@ class ApprovalTrack(models.Model):
     policy = models.ForeignKey(ApprovalPolicy, on_delete=models.PROTECT, related_name="+")
     step = models.ForeignKey(
         ApprovalStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person whose line manager a manager step waits for.",
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     step_opened_at = models.DateTimeField()

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from itsm import approvals
 from itsm.errors import Refused
-from itsm.models import Approval, ApprovalPolicy, ApprovalStep, ApprovalTrack, Service
+from itsm.models import (
+    Approval,
+    ApprovalPolicy,
+    ApprovalStep,
+    ApprovalTrack,
+    Profile,
+    Service,
+)
 from itsm.tests.factories import ServiceFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +49,7 @@ def make_policy(*steps, key="high"):
             policy=policy,
             order=order,
             kind=kind,
-            group=None if kind == "person" else target,
+            group=target if kind in ("any_one", "n_of") else None,
             person=target if kind == "person" else None,
             required=required,
         )
@@ -220,7 +227,7 @@ def test_reminders_find_steps_waiting_too_long(cab, manager):
     track.reminded_at = timezone.now()
     track.save()
     assert list(approvals.waiting_longer_than(timedelta(hours=24))) == []
-    assert approvals.approvers_of(track.step) == list(team.members.all())
+    assert approvals.approvers_of(track) == list(team.members.all())
     assert record.pk == track.object_id
 
 
@@ -261,3 +268,38 @@ def test_concurrent_decisions_on_the_last_approval_resolve_once(cab, manager, de
     assert "no_pending_approval" in outcomes
     assert ApprovalTrack.objects.get().state in ("approved", "rejected")
     assert Approval.objects.count() == 1
+
+
+def test_a_manager_step_waits_for_the_subjects_line_manager(cab, manager):
+    team, (a, _, _) = cab
+    employee = UserFactory(username="report")
+    Profile.objects.create(user=employee, manager=manager)
+    record = ServiceFactory()
+    approvals.open_track(
+        record,
+        make_policy(("manager", None, 1), ("any_one", team, 1)),
+        actor=employee,
+        subject=employee,
+    )
+
+    assert [t.object_id for t in approvals.inbox(manager)] == [record.pk]
+    assert list(approvals.inbox(a)) == []
+    with pytest.raises(Refused) as refused:
+        approvals.decide(record, actor=a, decision=APPROVED)
+    assert refused.value.code == "not_an_approver"
+    track = approvals.decide(record, actor=manager, decision=APPROVED)
+    assert track.state == "pending" and track.step.kind == "any_one"
+    assert approvals.approvers_of(track) == list(team.members.all())
+
+
+def test_a_manager_step_is_refused_when_the_subject_has_no_manager(manager):
+    employee = UserFactory(username="orphan")
+    record = ServiceFactory()
+
+    with pytest.raises(Refused) as refused:
+        approvals.open_track(
+            record, make_policy(("manager", None, 1)), actor=manager, subject=employee
+        )
+
+    assert refused.value.code == "no_manager"
+    assert not ApprovalTrack.objects.exists()
