@@ -35,7 +35,6 @@ from itsm.admin.contributions import AttachmentAdmin, CommentAdmin
 from itsm.admin.records import RecordAdmin
 from itsm.admin.sla import SlaEventAdmin, SlaFilter, SlaPauseAdmin
 from itsm.admin.transitions import Operation
-from itsm.admin_lists import BigTableAdminMixin
 from itsm.models import Team
 from itsm.roles import is_agent
 from itsm.workflow import TransitionNotAllowed
@@ -77,7 +76,7 @@ def _override_priority(request, record_id, params):
 
 
 @admin.register(Incident)
-class IncidentAdmin(BigTableAdminMixin, RecordAdmin):
+class IncidentAdmin(RecordAdmin):
     form = IncidentAdminForm
     sla = INCIDENT_SLA
     detail_related = (*DETAIL_RELATED, "problem")

@@ -113,6 +113,11 @@ class Problem(models.Model):
                 fields=["assignment_group", "-created_at", "-id"], name="problem_group_recent"
             ),
             models.Index(fields=["assignee", "-created_at", "-id"], name="problem_assignee_recent"),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(is_known_error=True),
+                name="problem_known_error_recent",
+            ),
             # The known-error database: what employees search.
             models.Index(
                 fields=["service", "-known_error_at"],

@@ -3,6 +3,8 @@
 import json
 
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 
 def explain(sql: str, params=()) -> dict:
@@ -56,3 +58,56 @@ def full_table_work(node: dict, *, table: str, rows: int) -> list[str]:
     for child in node.get("Plans", []):
         found += full_table_work(child, table=table, rows=rows)
     return found
+
+
+def multiply(model, copies: int, *, unique=("number",), shifted=("created_at", "updated_at")):
+    """Copy every row of ``model``'s table ``copies`` more times in one statement, then ANALYZE.
+
+    Each copy ``k`` suffixes the ``unique`` text columns with ``-k`` and moves the
+    ``shifted`` times ``k`` months back, so the planner weighs a table of real size with
+    real spreads (PostgreSQL only).
+    """
+    table = model._meta.db_table
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        column = connection.ops.quote_name(field.column)
+        columns.append(column)
+        if field.name in unique:
+            values.append(f"{column} || '-' || k")
+        elif field.name in shifted:
+            values.append(f"{column} - k * interval '30 days'")
+        else:
+            values.append(column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own column names
+            f"SELECT {', '.join(values)} FROM {table}, generate_series(1, %s) AS k",
+            [copies],
+        )
+        cursor.execute(f"ANALYZE {table}")
+
+
+def list_plan_failures(pages: dict, *, table: str, rows: int) -> dict:
+    """For each page ``{name: (user, url)}``: the full-table work of its queries on ``table``.
+
+    A page that runs no query on the table is a failure too (the check would be empty).
+    """
+    failures = {}
+    for name, (user, url) in pages.items():
+        client = Client()
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(url).status_code
+        if status != 200:
+            failures[name] = [f"status {status}"]
+            continue
+        queries = queries_on(table, captured.captured_queries)
+        if not queries:
+            failures[name] = [f"no query on {table}"]
+        for sql in queries:
+            found = full_table_work(explain(sql)["Plan"], table=table, rows=rows)
+            if found:
+                failures.setdefault(name, []).append([found, sql[:200]])
+    return failures
