@@ -98,6 +98,15 @@ class IncidentReportForm(forms.Form):
         return cleaned
 
 
+class ReportDraftForm(forms.Form):
+    """What the report form holds so far, as the page asks for suggestions while typing."""
+
+    title = forms.CharField(min_length=3, max_length=200, validators=[validate_single_line])
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.filter(is_active=True), required=False
+    )
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         max_length=MARKDOWN_MAX_LENGTH,

@@ -7,6 +7,7 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("new/", views.incident_report, name="create"),
+    path("new/suggestions/", views.report_suggestions, name="suggestions"),
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/comment/", views.comment_add, name="comment"),
     path("<int:pk>/attach/", views.attachment_add, name="attach"),

@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from incidents import services
 from incidents.filtersets import IncidentFilter
@@ -20,6 +21,7 @@ from incidents.forms import (
     CommentForm,
     IncidentReportForm,
     ListFilterForm,
+    ReportDraftForm,
     transition_form,
 )
 from incidents.models import LIST_ORDER, Incident
@@ -122,7 +124,7 @@ def incident_report(request):
                 REPORT_FORM, user=request.user, title=data["title"], service=data["service"]
             )
             if suggestions:
-                context = {"form": form, "suggestions": suggestions}
+                context = {"form": form, **_suggestion_context(suggestions, data)}
                 return render(request, "incidents/report.html", context)
         try:
             incident = _report(data, request.user, request.POST.get("known_error", ""))
@@ -137,6 +139,35 @@ def incident_report(request):
             return redirect(incident)
     status = 400 if form.errors else 200
     return render(request, "incidents/report.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def report_suggestions(request):
+    """The suggestions for what the report form holds so far, as an HTML fragment.
+
+    The form asks while the person types (``records.js``); without JavaScript the same
+    suggestions come as the form's second step. Incomplete or invalid input suggests nothing.
+    """
+    form = ReportDraftForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse("")
+    data = form.cleaned_data
+    found = suggestions_for(
+        REPORT_FORM, user=request.user, title=data["title"], service=data["service"]
+    )
+    if not found:
+        return HttpResponse("")
+    return render(request, "incidents/_suggestions.html", _suggestion_context(found, data))
+
+
+def _suggestion_context(suggestions, data: dict) -> dict:
+    service = data.get("service")
+    return {
+        "suggestions": suggestions,
+        "title": data["title"],
+        "service": service.pk if service else "",
+    }
 
 
 def _report(data: dict, actor, suggestion: str = ""):

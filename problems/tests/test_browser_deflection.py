@@ -59,3 +59,36 @@ def test_emma_is_helped_by_a_known_error_and_logs_no_incident(page, screenshot):
     assert page.failed_responses == []
     assert not Incident.objects.exists()
     assert Deflection.objects.get().problem == problem
+
+
+def test_emma_sees_the_known_error_while_typing_her_report(page, screenshot):  # noqa: F811
+    seed_reference_data(apps)
+    users = load_people()
+    problem = problem_in(Status.ROOT_CAUSE_ANALYSIS, title="VPN drops every few minutes")
+    services.problem_transition(
+        problem_id=problem.pk,
+        name="record_known_error",
+        actor=users["pat"],
+        root_cause="The old client reuses an expired session key.",
+        workaround="Update the VPN client from the **Software Center**.",
+    )
+    services.problem_transition(
+        problem_id=problem.pk, name="publish_workaround", actor=users["pat"]
+    )
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("emma")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/portal/incidents/new/")
+    page.get_by_label("Title").press_sequentially("VPN drops")
+
+    expect(page.get_by_text("Update the VPN client from the")).to_be_visible()
+    screenshot("known-error-while-typing")
+    page.get_by_label("Description").fill("It drops every few minutes.")
+    page.get_by_role("button", name="I still need help").click()
+
+    incident = Incident.objects.get()
+    assert incident.problem_id == problem.pk
+    assert page.failed_responses == []
+    assert not Deflection.objects.exists()

@@ -100,3 +100,43 @@ def test_with_nothing_matching_the_report_is_logged_at_once(client, vpn):
 
     assert response.status_code == 302
     assert Incident.objects.count() == 1
+
+
+SUGGESTIONS = reverse("incidents:suggestions")
+
+
+def test_the_form_asks_for_suggestions_while_typing(client, vpn):
+    response = client.get(SUGGESTIONS, {"title": "VPN drops", "service": vpn["service"].pk})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert vpn["published"].number in page and "<strong>twice</strong>" in page
+    assert vpn["hidden"].number not in page
+    assert 'name="checked" value="1" form="report-form"' in page
+    assert f'name="service" value="{vpn["service"].pk}"' in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"title": "VP"},
+        {"title": "printer on fire"},
+        {"title": "VPN drops", "service": "not-a-number"},
+        {"title": "VPN drops", "service": "999999"},
+        {"title": "VPN\ndrops"},
+        {"title": "VPN drops " * 500},
+    ],
+    ids=["nothing", "too short", "no match", "bad service", "unknown service", "two lines", "huge"],
+)
+def test_incomplete_or_bad_input_suggests_nothing(client, vpn, query):
+    response = client.get(SUGGESTIONS, query)
+
+    assert (response.status_code, response.content) == (200, b"")
+
+
+def test_suggestions_while_typing_need_a_signed_in_person(vpn):
+    response = Client().get(SUGGESTIONS, {"title": "VPN drops"})
+
+    assert response.status_code == 302
+    assert vpn["published"].number not in response.content.decode()

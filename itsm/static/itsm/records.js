@@ -19,7 +19,32 @@
     update();
   }
 
+  // Suggestions (known errors) while the person types: the same fragment the form's
+  // second step shows, fetched from the form's data-suggest-url.
+  function suggestWhileTyping(form) {
+    var target = document.getElementById("live-suggestions");
+    var title = form.querySelector("[name=title]");
+    var service = form.querySelector("[name=service]");
+    if (!form.dataset.suggestUrl || !target || !title) { return; }
+    var timer = null;
+    var asked = "";
+    var ask = function () {
+      var query = new URLSearchParams({ title: title.value.trim(), service: service ? service.value : "" });
+      if (query.toString() === asked) { return; }
+      asked = query.toString();
+      fetch(form.dataset.suggestUrl + "?" + asked, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) { if (query.toString() === asked) { target.innerHTML = html; } })
+        .catch(function () { /* the second step still checks on submit */ });
+    };
+    var later = function () { clearTimeout(timer); timer = setTimeout(ask, 400); };
+    title.addEventListener("input", later);
+    if (service) { service.addEventListener("change", later); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var report = document.getElementById("report-form");
+    if (report) { suggestWhileTyping(report); }
     link(document.getElementById("id_category"), document.getElementById("id_subcategory"),
       function (option, category) {
         return !category.value || option.dataset.category === category.value;
