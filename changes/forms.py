@@ -1,5 +1,7 @@
 from django import forms
 
+from changes.choices import ChangeType
+
 
 class DecisionForm(forms.Form):
     """An approver's decision from the inbox; the comment is required to reject."""
@@ -7,3 +9,17 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
     comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
     version = forms.IntegerField(min_value=1)
+
+
+class CalendarForm(forms.Form):
+    """The calendar's view, the day it shows around and an optional type filter."""
+
+    view = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    type = forms.ChoiceField(choices=[("", "All types"), *ChangeType.choices], required=False)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day and not 1900 <= day.year <= 2999:
+            raise forms.ValidationError("Choose a date between 1900 and 2999.")
+        return day

@@ -6,5 +6,6 @@ app_name = "changes"
 
 urlpatterns = [
     path("approvals/", views.inbox, name="inbox"),
+    path("calendar/", views.change_calendar, name="calendar"),
     path("<int:pk>/decide/", views.decide, name="decide"),
 ]
