@@ -7,18 +7,24 @@ and their past decisions. Reads through the selectors, decisions through the cha
 refused there, as in every other interface).
 
 The change calendar: month and week views of the changes holding a planned window and
-the freeze windows, server-rendered (plain links and a GET form, no script needed)."""
+the freeze windows, server-rendered (plain links and a GET form, no script needed).
 
+The CAB agenda: the normal changes awaiting authorisation for a meeting, with risk,
+schedule, conflicts and approvals progress, printable."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
-from django.utils.timezone import localdate
+from django.utils.timezone import localdate, make_aware
 from django.views.decorators.http import require_POST, require_safe
 
 from changes import calendar, selectors, services
-from changes.forms import CalendarForm, DecisionForm
+from changes.forms import CabAgendaForm, CalendarForm, DecisionForm
 from itsm.errors import Refused
 
 HISTORY_SHOWN = 20
@@ -88,3 +94,31 @@ def change_calendar(request):
         ),
     }
     return render(request, "changes/calendar.html", context)
+
+
+def next_meeting(today):
+    """The next CAB meeting day from ``today`` (the weekday set by CHANGE_CAB_WEEKDAY)."""
+    return today + timedelta(days=(settings.CHANGE_CAB_WEEKDAY - today.weekday()) % 7)
+
+
+@login_required
+@require_safe
+def cab_agenda(request):
+    """The changes awaiting CAB authorisation for a meeting, printable."""
+    if not selectors.sees_all_changes(request.user):
+        raise Http404("No such page.")
+    form = CabAgendaForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "error": "Choose valid dates for the agenda."}
+        return render(request, "changes/cab_agenda.html", context, status=400)
+    meeting = form.cleaned_data["meeting"] or next_meeting(localdate())
+    until = form.cleaned_data["until"] or meeting + timedelta(days=settings.CHANGE_CAB_HORIZON_DAYS)
+    end = make_aware(datetime.combine(until + timedelta(days=1), time.min))
+    context = {
+        "form": form,
+        "meeting": meeting,
+        "until": until,
+        "meeting_start": make_aware(datetime.combine(meeting, time.min)),
+        "changes": selectors.cab_agenda(user=request.user, until=end),
+    }
+    return render(request, "changes/cab_agenda.html", context)
