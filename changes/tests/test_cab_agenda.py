@@ -17,7 +17,7 @@ from itsm.testing.queries import assert_constant_queries
 pytestmark = pytest.mark.django_db
 
 URL = reverse("changes:cab_agenda")
-BUDGET = 8  # session, user, roles, the changes with progress, services, items
+BUDGET = 6  # session, user, roles, the changes with progress, services, items
 
 
 @pytest.fixture
