@@ -7,6 +7,7 @@ class ChangesConfig(AppConfig):
     def ready(self):
         from changes import (
             demo,
+            feeds,
             notifications,  # noqa: F401  (registers the notifier)
             selectors,
             services,
@@ -60,3 +61,4 @@ class ChangesConfig(AppConfig):
             },
         )
         register_demo_loader(demo.load)
+        feeds.register()

@@ -6,5 +6,7 @@ app_name = "changes"
 
 urlpatterns = [
     path("approvals/", views.inbox, name="inbox"),
+    path("calendar/", views.change_calendar, name="calendar"),
+    path("cab-agenda/", views.cab_agenda, name="cab_agenda"),
     path("<int:pk>/decide/", views.decide, name="decide"),
 ]

@@ -1,16 +1,30 @@
-"""The approvals inbox in the portal: an approver's pending change approvals with the
+"""Staff pages of the portal for changes.
+
+The approvals inbox: an approver's pending change approvals with the
 change's plans, risk answers, schedule and conflicts, approve or reject with a comment,
 and their past decisions. Reads through the selectors, decisions through the change's
 ``approve`` and ``reject`` transitions (separation of duties and stale versions are
-refused there, as in every other interface)."""
+refused there, as in every other interface).
 
+The change calendar: month and week views of the changes holding a planned window and
+the freeze windows, server-rendered (plain links and a GET form, no script needed).
+
+The CAB agenda: the normal changes awaiting authorisation for a meeting, with risk,
+schedule, conflicts and approvals progress, printable."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.timezone import localdate, make_aware
 from django.views.decorators.http import require_POST, require_safe
 
-from changes import selectors, services
-from changes.forms import DecisionForm
+from changes import calendar, selectors, services
+from changes.forms import CabAgendaForm, CalendarForm, DecisionForm
 from itsm.errors import Refused
 
 HISTORY_SHOWN = 20
@@ -52,3 +66,59 @@ def decide(request, pk):
     done = "Approved" if data["decision"] == "approve" else "Rejected"
     messages.success(request, f"{done} {change.number}.")
     return redirect("changes:inbox")
+
+
+@login_required
+@require_safe
+def change_calendar(request):
+    """Month and week views of the changes holding a window, with the freeze windows."""
+    if not selectors.sees_all_changes(request.user):
+        raise Http404("No such page.")
+    form = CalendarForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "error": "Choose a month or week view and a valid date."}
+        return render(request, "changes/calendar.html", context, status=400)
+    data = form.cleaned_data
+    period = calendar.period_for(data["view"] or calendar.MONTH, data["date"] or localdate())
+    weeks = calendar.calendar_for(user=request.user, period=period, change_type=data["type"])
+    query = {"view": period.view, "type": data["type"]}
+    context = {
+        "form": form,
+        "period": period,
+        "weeks": weeks,
+        "previous": urlencode({**query, "date": period.previous.isoformat()}),
+        "following": urlencode({**query, "date": period.following.isoformat()}),
+        "other_view": urlencode(
+            {**query, "view": calendar.WEEK if period.view == calendar.MONTH else calendar.MONTH}
+            | {"date": period.anchor.isoformat()}
+        ),
+    }
+    return render(request, "changes/calendar.html", context)
+
+
+def next_meeting(today):
+    """The next CAB meeting day from ``today`` (the weekday set by CHANGE_CAB_WEEKDAY)."""
+    return today + timedelta(days=(settings.CHANGE_CAB_WEEKDAY - today.weekday()) % 7)
+
+
+@login_required
+@require_safe
+def cab_agenda(request):
+    """The changes awaiting CAB authorisation for a meeting, printable."""
+    if not selectors.sees_all_changes(request.user):
+        raise Http404("No such page.")
+    form = CabAgendaForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "error": "Choose valid dates for the agenda."}
+        return render(request, "changes/cab_agenda.html", context, status=400)
+    meeting = form.cleaned_data["meeting"] or next_meeting(localdate())
+    until = form.cleaned_data["until"] or meeting + timedelta(days=settings.CHANGE_CAB_HORIZON_DAYS)
+    end = make_aware(datetime.combine(until + timedelta(days=1), time.min))
+    context = {
+        "form": form,
+        "meeting": meeting,
+        "until": until,
+        "meeting_start": make_aware(datetime.combine(meeting, time.min)),
+        "changes": selectors.cab_agenda(user=request.user, until=end),
+    }
+    return render(request, "changes/cab_agenda.html", context)

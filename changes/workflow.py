@@ -39,6 +39,7 @@ from changes.choices import (
 from changes.schedule import change_collisions, change_freezes
 from itsm import approvals
 from itsm.models import Approval, ApprovalTrack
+from itsm.notifications import notify_on_commit
 from itsm.roles import CHANGE_MANAGER, has_role, role_allows
 from itsm.workflow import Input, Transition, TransitionNotAllowed, Workflow
 
@@ -186,6 +187,8 @@ def _open_emergency(change, actor):
 
 def _decide(decision: str):
     def apply(change, params):
+        waiting = approval.pending_track(change)
+        waiting_step = waiting.step_id if waiting else None
         track = approvals.decide(
             change,
             actor=params["actor"],
@@ -198,13 +201,17 @@ def _decide(decision: str):
             change.retrospective_approved_at = timezone.now()
             fields.append("retrospective_approved_at")
         change._ended_track = track.state
+        change._opened_step = track.step_id if track.step_id != waiting_step else None
         return fields
 
     return apply
 
 
 def _after_decision(change, actor):
-    """Move the change on once the decision that ended its track is committed."""
+    """Tell the next step's approvers it opened, or move the change on once the decision
+    that ended its track is committed."""
+    if change._ended_track == ApprovalTrack.State.PENDING and change._opened_step:
+        notify_on_commit(change, "approval_requested", step=change._opened_step)
     if change._ended_track == ApprovalTrack.State.PENDING or change.retrospective_due_at:
         return
     from changes.services.transitions import advance

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
+from changes.incident_admin import OPERATIONS as CHANGE_OPERATIONS
 from incidents import services
 from incidents.admin_forms import (
     ADD_FIELDSETS,
@@ -79,7 +80,7 @@ def _override_priority(request, record_id, params):
 class IncidentAdmin(RecordAdmin):
     form = IncidentAdminForm
     sla = INCIDENT_SLA
-    detail_related = (*DETAIL_RELATED, "problem")
+    detail_related = (*DETAIL_RELATED, "problem", "caused_by_change")
     open_statuses = frozenset(OPEN_STATUSES)
     ask_reason = frozenset({"escalate_to_manager"})
     extra_actions = (
@@ -98,6 +99,7 @@ class IncidentAdmin(RecordAdmin):
             available=lambda request, incident: incident.is_open and is_agent(request.user),
         ),
         **PROBLEM_OPERATIONS,
+        **CHANGE_OPERATIONS,
     }
 
     list_display = [

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from itsm.portal import feeds as portal_feeds
 from itsm.portal import views as portal_views
 from itsm.portal.password_reset import ThrottledPasswordResetView
 
@@ -68,6 +69,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("feeds/<slug:kind>/<slug:secret>.ics", portal_feeds.feed, name="feed"),
 ]
 
 handler400 = "itsm.portal.errors.bad_request"

@@ -24,6 +24,9 @@ PUBLIC = {
     "admin:login": {"GET", "POST"},
     # Exchanges a password for a token, so it authenticates by itself; GET must be refused.
     "token-issue": {"POST"},
+    # A calendar app fetches a feed with the secret in the path (itsm.feeds); an unknown
+    # or revoked secret is a 404.
+    "feed": {"GET"},
 }
 LOGIN_PATHS = {"/accounts/login/", "/admin/login/"}
 REFUSED = {401, 403, 404, 405}

@@ -53,6 +53,10 @@ BUDGET_TESTS |= {
     "changetemplate-list": f"{CHANGE_LISTS}::test_api_template_list",
     "approval-list": f"{CHANGE_LISTS}::test_api_approvals_inbox",
 }
+BUDGET_TESTS |= {
+    "changes:calendar": "changes/tests/test_calendar.py::"
+    "test_calendar_query_count_does_not_grow_with_changes",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 

@@ -13,7 +13,11 @@ from changes.services.records import (
     change_update,
     incident_set_caused_by,
 )
-from changes.services.reminders import retrospective_reminders_due
+from changes.services.reminders import (
+    approval_reminders_due,
+    retrospective_reminders_due,
+    schedule_reminders_due,
+)
 from changes.services.templates import (
     template_create,
     template_version_create,
@@ -24,6 +28,7 @@ from changes.services.transitions import advance, change_transition
 __all__ = [
     "STAFF_EDITABLE",
     "advance",
+    "approval_reminders_due",
     "change_attachment_add",
     "change_comment_add",
     "change_create",
@@ -34,6 +39,7 @@ __all__ = [
     "change_watch",
     "incident_set_caused_by",
     "retrospective_reminders_due",
+    "schedule_reminders_due",
     "template_create",
     "template_version_create",
     "template_version_decide",

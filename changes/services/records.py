@@ -219,7 +219,8 @@ def change_create_from_template(
 
 def change_update(*, change_id, actor, changes: dict, expected_version: int | None = None):
     """Edit fields (never status). A scope edit after submission voids the approvals and
-    returns the change to assessment, with history."""
+    returns the change to assessment, with history; in emergency authorisation it voids
+    the approvals and asks the emergency CAB again."""
     check_may(actor)
     refused = sorted(set(changes) - STAFF_EDITABLE)
     if refused:
@@ -249,6 +250,8 @@ def change_update(*, change_id, actor, changes: dict, expected_version: int | No
         save_record(
             change, actor=actor, reason="update: " + ", ".join(sorted(changed)), fields=fields
         )
+        if scope and change.status == Status.EMERGENCY_AUTHORISATION:
+            _reopen_emergency_approval(change, actor, "scope edited: " + ", ".join(scope))
         if scope and change.status in SUBMITTED_STATUSES and change.status != Status.ASSESSMENT:
             change = change_transition(
                 change_id=change.pk,
@@ -257,6 +260,16 @@ def change_update(*, change_id, actor, changes: dict, expected_version: int | No
                 reason="scope edited: " + ", ".join(scope),
             )
     return change
+
+
+def _reopen_emergency_approval(change, actor, reason: str) -> None:
+    """Void what the emergency CAB decided on the old scope and ask it again."""
+    from changes.approval import EMERGENCY
+    from itsm import approvals
+
+    approvals.void_track(change, actor=actor, reason=reason)
+    approvals.open_track(change, approvals.policy_for(Change, EMERGENCY), actor=actor)
+    notify_on_commit(change, "approval_requested", reason="scope edited")
 
 
 def _differs(change, name: str, value) -> bool:

@@ -211,6 +211,36 @@ def test_a_scope_edit_voids_the_approvals_and_returns_to_assessment(users):
     assert "planned_end" in last.history_change_reason
 
 
+def test_a_scope_edit_in_emergency_authorisation_voids_the_approvals_and_asks_again(users):
+    from itsm.models import ApprovalPolicy
+
+    step = ApprovalPolicy.objects.get(key="emergency").steps.get()
+    step.kind, step.required = "n_of", 2
+    step.save()
+    change = make_change(requested_by=users["sam"])
+    services.change_transition(
+        change_id=change.pk, name="submit_emergency", actor=users["chris"], reason="Outage."
+    )
+    decide(change, users["alex"])
+    change.refresh_from_db()
+
+    services.change_update(
+        change_id=change.pk,
+        actor=users["chris"],
+        changes={"backout_plan": "Fail over to the standby first."},
+        expected_version=change.version,
+    )
+
+    change.refresh_from_db()
+    assert change.status == "emergency_authorisation"
+    assert Approval.objects.get().voided_at is not None
+    tracks = ApprovalTrack.objects.order_by("pk")
+    assert [t.state for t in tracks] == ["void", "pending"]
+    assert tracks[0].ended_reason == "scope edited: backout_plan"
+    assert tracks[1].approvals.count() == 0
+    assert pending_track(change).pk == tracks[1].pk
+
+
 def test_an_edit_outside_the_scope_keeps_the_approvals(users):
     change = in_authorisation(users, risk_answers={"users_affected": 5000, "backout_tested": False})
     decide(change, users["alex"])

@@ -154,3 +154,35 @@ def test_an_incident_is_marked_as_caused_by_a_change(users):
     assert written.caused_by_change == change
     assert list(change.caused_incidents.all()) == [written]
     assert change.number in written.history.order_by("-history_id").first().history_change_reason
+
+
+def test_the_incident_console_marks_an_incident_as_caused_by_a_change(users):
+    from django.test import Client
+
+    from incidents.tests.factories import make_incident
+
+    change = make_change(requested_by=users["chris"])
+    incident = make_incident(reporter=users["emma"], title="Web tier slow")
+    client = Client()
+    client.force_login(users["sam"])
+    base = f"/admin/incidents/incident/{incident.pk}/"
+    page = client.get(f"{base}change/").content.decode()
+    assert "Mark as caused by a change" in page
+
+    assert (
+        client.post(f"{base}transition/caused_by_change/", {"change": "CHG9999999"}).status_code
+        == 400
+    )
+    incident.refresh_from_db()
+    assert incident.caused_by_change is None
+
+    response = client.post(f"{base}transition/caused_by_change/", {"change": change.number.lower()})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.caused_by_change == change
+    assert change.number in client.get(f"{base}change/").content.decode()
+    assert incident.history.latest().history_change_reason == f"caused by {change.number}"
+
+    client.post(f"{base}transition/caused_by_change/", {"change": ""})
+    incident.refresh_from_db()
+    assert incident.caused_by_change is None

@@ -288,6 +288,12 @@ CACHES = {
 INCIDENT_CONFIRMATION_WINDOW = timedelta(days=int(os.environ.get("INCIDENT_CONFIRM_DAYS", 5)))
 # Changes: retrospective approval of an emergency change implemented before approval.
 CHANGE_RETROSPECTIVE_HOURS = int(os.environ.get("CHANGE_RETROSPECTIVE_HOURS", 24))
+# Changes: remind approvers of a step waiting this long; the implementer this long ahead.
+CHANGE_APPROVAL_REMINDER_HOURS = int(os.environ.get("CHANGE_APPROVAL_REMINDER_HOURS", 24))
+CHANGE_START_REMINDER_HOURS = int(os.environ.get("CHANGE_START_REMINDER_HOURS", 24))
+# Changes: the CAB meets on this weekday (0 is Monday); its agenda covers this many days.
+CHANGE_CAB_WEEKDAY = int(os.environ.get("CHANGE_CAB_WEEKDAY", 3))
+CHANGE_CAB_HORIZON_DAYS = int(os.environ.get("CHANGE_CAB_HORIZON_DAYS", 14))
 SYSTEM_USERNAME = "system"
 
 # The SLA job handles due records in batches (one transaction and a few queries each) and
@@ -321,5 +327,15 @@ CELERY_BEAT_SCHEDULE = {
     "change-retrospective-reminders": {
         "task": "changes.tasks.change_retrospective_reminders",
         "schedule": 3600.0,
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    "change-approval-reminders": {
+        "task": "changes.tasks.change_approval_reminders",
+        "schedule": 900.0,
+    },
+    "change-schedule-reminders": {
+        "task": "changes.tasks.change_schedule_reminders",
+        "schedule": 900.0,
     },
 }
