@@ -45,6 +45,7 @@ from problems.incident_admin import (
     link_to_problem,
     problem_summary,
 )
+from statuspage.incident_admin import OPERATIONS as STATUS_OPERATIONS
 
 CHILDREN_SHOWN = 50
 
@@ -99,6 +100,7 @@ class IncidentAdmin(BigTableAdminMixin, RecordAdmin):
             available=lambda request, incident: incident.is_open and is_agent(request.user),
         ),
         **PROBLEM_OPERATIONS,
+        **STATUS_OPERATIONS,
     }
 
     list_display = [
