@@ -8,7 +8,7 @@ the worst status of the day. So one query answers every component and every day,
 no interval row leaves the database. Degraded performance and maintenance count as up.
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.db.models import (
     Case,
@@ -34,7 +34,7 @@ ZERO = timedelta(0)
 
 def day_starts(now, days: int = DAYS) -> list:
     """The UTC midnights of the last ``days`` days, oldest first (today is the last)."""
-    today = now.astimezone(timezone.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return [today - timedelta(days=days - 1 - index) for index in range(days)]
 
 
