@@ -146,9 +146,7 @@ def test_the_page_is_cached_and_a_status_change_drops_it(
     assert summary["components"][0]["status"] == "partial_outage"
 
 
-def test_a_major_incident_drops_the_cache_too(
-    sam, emma, django_capture_on_commit_callbacks
-):
+def test_a_major_incident_drops_the_cache_too(sam, emma, django_capture_on_commit_callbacks):
     component = make_component(actor=sam, name="VPN")
     assert "All systems operational" in _get("statuspage:page").content.decode()
 
