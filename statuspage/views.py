@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from itsm.errors import Refused
-from statuspage import cache, selectors, services
+from statuspage import cache, selectors, services, tokens
 from statuspage.choices import ComponentStatus
 from statuspage.forms import SubscribeForm, throttled
 
@@ -147,6 +147,8 @@ def subscribe(request):
 
 def _token_page(request, token: str, action: str, run):
     """GET shows one button (mail scanners that follow links change nothing); POST acts."""
+    if request.method == "GET" and tokens.read(token, action) is None:
+        return render(request, "statuspage/token.html", {"invalid": True}, status=400)
     if request.method == "POST":
         try:
             subscriber = run(token=token)

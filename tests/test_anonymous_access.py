@@ -24,6 +24,15 @@ PUBLIC = {
     "admin:login": {"GET", "POST"},
     # Exchanges a password for a token, so it authenticates by itself; GET must be refused.
     "token-issue": {"POST"},
+    # The public status page (issue 13): read-only pages, and the subscription form and
+    # its signed links, which need no account.
+    "statuspage:page": {"GET"},
+    "statuspage:history": {"GET"},
+    "statuspage:summary": {"GET"},
+    "statuspage:feed": {"GET"},
+    "statuspage:subscribe": {"GET", "POST"},
+    "statuspage:confirm": {"GET", "POST"},
+    "statuspage:unsubscribe": {"GET", "POST"},
 }
 LOGIN_PATHS = {"/accounts/login/", "/admin/login/"}
 REFUSED = {401, 403, 404, 405}
