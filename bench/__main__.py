@@ -147,6 +147,7 @@ def run():
         client.force_login(user)
         plans[name] = bench.time(name, lambda c=client, u=url: _ok(c.get(u)))
     _records(bench, desk, resolver, employee)
+    _status_page(bench, desk)
     from itsm.demo.people import load_people
 
     sla_job_with_due_records(load_people(), int(os.environ.get("BENCH_SLA_DUE", 500)), bench)
@@ -155,6 +156,30 @@ def run():
             json.dump({"rows": rows, "vendor": connection.vendor, **bench.results}, out, indent=1)
     if os.environ.get("BENCH_PLANS") and connection.vendor == "postgresql":
         _print_plans(plans)
+
+
+def _status_page(bench, desk):
+    """The public status page and its JSON summary, from the cache and rebuilt, beside the
+    health probe (the cheapest request the project answers: the ceiling)."""
+    from django.core.cache import cache
+
+    from itsm.models import Service
+    from statuspage import services
+    from statuspage.models import Component
+
+    for service in Service.objects.filter(status_component__isnull=True)[:6]:
+        services.component_create(
+            actor=desk, service=service, display_name=service.name, is_public=True
+        )
+    public = Client()
+    bench.time("ceiling: health probe", lambda: _ok(public.get("/health/")))
+    for name, url in [
+        ("status page", "/status/"),
+        ("status summary JSON", "/status/api/summary.json"),
+    ]:
+        bench.time(f"{name}, cached", lambda u=url: _ok(public.get(u)))
+        bench.time(f"{name}, rebuilt", lambda u=url: (cache.clear(), _ok(public.get(u))))
+    print(f"(status page: {Component.objects.count()} components)")
 
 
 def _ok(response):

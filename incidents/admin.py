@@ -45,6 +45,7 @@ from problems.incident_admin import (
     link_to_problem,
     problem_summary,
 )
+from statuspage.incident_admin import OPERATIONS as STATUS_OPERATIONS
 
 CHILDREN_SHOWN = 50
 
@@ -100,6 +101,7 @@ class IncidentAdmin(RecordAdmin):
         ),
         **PROBLEM_OPERATIONS,
         **CHANGE_OPERATIONS,
+        **STATUS_OPERATIONS,
     }
 
     list_display = [

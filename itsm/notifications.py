@@ -32,6 +32,7 @@ def send_once(
     body: str,
     recipients: list[str],
     html_body: str | None = None,
+    headers: dict | None = None,
 ) -> bool:
     """Email ``recipients`` unless ``key`` was sent before; return whether it was sent now.
 
@@ -45,9 +46,9 @@ def send_once(
     if not recipients:
         return False
     if html_body is None:
-        message = EmailMessage(subject, body, to=recipients)
+        message = EmailMessage(subject, body, to=recipients, headers=headers)
     else:
-        message = EmailMultiAlternatives(subject, body, to=recipients)
+        message = EmailMultiAlternatives(subject, body, to=recipients, headers=headers)
         message.attach_alternative(html_body, "text/html")
     try:
         # A savepoint when the caller is already in a transaction, so a duplicate key

@@ -27,6 +27,15 @@ PUBLIC = {
     # A calendar app fetches a feed with the secret in the path (itsm.feeds); an unknown
     # or revoked secret is a 404.
     "feed": {"GET"},
+    # The public status page (issue 13): read-only pages, and the subscription form and
+    # its signed links, which need no account.
+    "statuspage:page": {"GET"},
+    "statuspage:history": {"GET"},
+    "statuspage:summary": {"GET"},
+    "statuspage:feed": {"GET"},
+    "statuspage:subscribe": {"GET", "POST"},
+    "statuspage:confirm": {"GET", "POST"},
+    "statuspage:unsubscribe": {"GET", "POST"},
 }
 LOGIN_PATHS = {"/accounts/login/", "/admin/login/"}
 REFUSED = {401, 403, 404, 405}

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "problems",
     "changes",
     "requests_app",
+    "statuspage",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +329,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "changes.tasks.change_retrospective_reminders",
         "schedule": 3600.0,
     },
+    "statuspage-maintenance-tick": {"task": "statuspage.tasks.maintenance_tick", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE |= {
     "change-approval-reminders": {
@@ -339,3 +341,8 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": 900.0,
     },
 }
+
+# Status page: how long a public page stays cached (a status change drops it at once) and
+# how many subscription requests one client address or e-mail address may make an hour.
+STATUSPAGE_CACHE_SECONDS = int(os.environ.get("STATUSPAGE_CACHE_SECONDS", 60))
+STATUSPAGE_SUBSCRIBE_PER_HOUR = int(os.environ.get("STATUSPAGE_SUBSCRIBE_PER_HOUR", 5))
