@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 
+from itsm import events
 from itsm.models import NotificationLog
 from itsm.validators import single_line
 
@@ -138,6 +139,8 @@ def notify_on_commit(record, event: str, **extra) -> None:
         raise ValueError(f"No notifier registered for {label}.")
     args = (label, record.pk, event, notification_key(record, event, extra), extra)
     transaction.on_commit(lambda: _enqueue(*args))
+    if events.listeners_for(label, event):
+        transaction.on_commit(lambda: events.dispatch(*args))
 
 
 def _enqueue(*args) -> None:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "problems",
     "changes",
     "requests_app",
+    "oncall",
 ]
 
 MIDDLEWARE = [
@@ -322,4 +323,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "changes.tasks.change_retrospective_reminders",
         "schedule": 3600.0,
     },
+    "oncall-escalate": {"task": "oncall.tasks.oncall_escalate", "schedule": 60.0},
 }
+
+# How long the signed acknowledgement link in an on-call page works (seconds).
+ONCALL_ACK_LINK_MAX_AGE = int(os.environ.get("ONCALL_ACK_LINK_MAX_AGE", 24 * 3600))
