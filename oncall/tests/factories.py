@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, time
 
-
 from incidents import services as incident_services
 from incidents.tests.factories import make_incident, network_team
 from itsm.choices import Level
