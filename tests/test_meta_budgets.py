@@ -53,6 +53,13 @@ BUDGET_TESTS |= {
     "changetemplate-list": f"{CHANGE_LISTS}::test_api_template_list",
     "approval-list": f"{CHANGE_LISTS}::test_api_approvals_inbox",
 }
+ONCALL_LISTS = "oncall/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "oncall:list": f"{ONCALL_LISTS}::test_portal_board",
+    "oncallschedule-list": f"{ONCALL_LISTS}::test_api_schedule_list",
+    "oncallnow-list": f"{ONCALL_LISTS}::test_api_on_call_now",
+    "oncallpage-list": f"{ONCALL_LISTS}::test_api_page_list",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 
