@@ -50,8 +50,10 @@ def _person_for(level, team, schedule, at):
     if level.target == LevelTarget.NEXT_PERSON:
         return selectors.next_person(schedule, at)
     if level.target == LevelTarget.ROTATION:
+        if schedule is None or not schedule.is_active:
+            return None
         rot = next((r for r in schedule.rotations.all() if r.pk == level.rotation_id), None)
-        return selectors.rotation_on_call(rot, at).user if rot and schedule.is_active else None
+        return selectors.rotation_on_call(rot, at).user if rot else None
     return selectors.primary_on_call(schedule, at)
 
 
