@@ -138,9 +138,13 @@ def notify_on_commit(record, event: str, **extra) -> None:
     if label not in _NOTIFIERS:
         raise ValueError(f"No notifier registered for {label}.")
     args = (label, record.pk, event, notification_key(record, event, extra), extra)
-    transaction.on_commit(lambda: _enqueue(*args))
-    if events.listeners_for(label, event):
-        transaction.on_commit(lambda: events.dispatch(*args))
+    transaction.on_commit(lambda: _after_commit(*args))
+
+
+def _after_commit(*args) -> None:
+    """Queue the notification, then run the event's listeners (``itsm.events``)."""
+    _enqueue(*args)
+    events.dispatch(*args)
 
 
 def _enqueue(*args) -> None:
