@@ -1,9 +1,5 @@
 """What the on-call app does when an incident is logged or assigned (after commit)."""
 
-import logging
-
-logger = logging.getLogger(__name__)
-
 
 def incident_event(*, record_id, event, key, extra) -> None:
     """Queue the paging decision; the task decides whether to page, notify or do nothing."""
