@@ -12,7 +12,14 @@ from itsm.audit import audit_history
 from oncall import rotation as arithmetic
 from oncall.choices import AckVia, Channel, DeliveryStatus, LevelTarget, ShiftUnit, WebhookKind
 
-TIME_ZONES = [(name, name) for name in sorted(available_timezones())]
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name (not a choices list, which would follow the installed tzdata
+    into the migrations)."""
+    if value not in available_timezones():
+        raise ValidationError("Use an IANA time zone name such as Europe/Berlin.")
+
+
 WEEKDAYS_HELP = "Digits of the active weekdays, 0 Monday to 6 Sunday (0123456: every day)."
 
 
@@ -39,7 +46,7 @@ class Rotation(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="0 is the primary rotation, 1 the secondary, and so on."
     )
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONES, default="UTC")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     starts_on = models.DateField()
     handoff_time = models.TimeField()
     shift_length = models.PositiveSmallIntegerField(default=7)
@@ -79,7 +86,7 @@ class Rotation(models.Model):
         digits = {int(c) for c in self.weekdays if c.isdigit() and int(c) < 7}
         return arithmetic.RotationSpec(
             members=tuple(row.user_id for row in sorted(rows, key=lambda r: r.position)),
-            time_zone=self.time_zone,
+            time_zone=self.time_zone if self.time_zone in available_timezones() else "UTC",
             starts_on=self.starts_on,
             handoff=self.handoff_time,
             length=(unit or timedelta(days=1)) * max(self.shift_length, 1),
