@@ -114,6 +114,12 @@ CODES: dict[str, ErrorCode] = {
     "risk_override_reason_required": ErrorCode(
         BAD_INPUT, "A reason is required to override the computed risk."
     ),
+    # On-call pages
+    "page_acknowledged": ErrorCode(CONFLICT, "This page was acknowledged already."),
+    "page_link_used": ErrorCode(
+        CONFLICT, "This link was used already, or the page was acknowledged another way."
+    ),
+    "page_link_invalid": ErrorCode(BAD_INPUT, "This acknowledgement link is not valid or expired."),
 }
 
 

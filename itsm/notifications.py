@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 
+from itsm import events
 from itsm.models import NotificationLog
 from itsm.validators import single_line
 
@@ -138,7 +139,13 @@ def notify_on_commit(record, event: str, **extra) -> None:
     if label not in _NOTIFIERS:
         raise ValueError(f"No notifier registered for {label}.")
     args = (label, record.pk, event, notification_key(record, event, extra), extra)
-    transaction.on_commit(lambda: _enqueue(*args))
+    transaction.on_commit(lambda: _after_commit(*args))
+
+
+def _after_commit(*args) -> None:
+    """Queue the notification, then run the event's listeners (``itsm.events``)."""
+    _enqueue(*args)
+    events.dispatch(*args)
 
 
 def _enqueue(*args) -> None:

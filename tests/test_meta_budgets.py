@@ -68,6 +68,13 @@ BUDGET_TESTS |= {
     "statuspage:feed": STATUS_PAGES,
     "statuspage:internal": STATUS_INTERNAL,
 }
+ONCALL_LISTS = "oncall/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "oncall:list": f"{ONCALL_LISTS}::test_portal_board",
+    "oncallschedule-list": f"{ONCALL_LISTS}::test_api_schedule_list",
+    "oncallnow-list": f"{ONCALL_LISTS}::test_api_on_call_now",
+    "oncallpage-list": f"{ONCALL_LISTS}::test_api_page_list",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 

@@ -15,6 +15,7 @@ from incidents.services.records import (
     STAFF_EDITABLE,
     incident_create,
     incident_override_priority,
+    incident_record_response,
     incident_update,
 )
 from incidents.services.transitions import incident_transition
@@ -27,6 +28,7 @@ __all__ = [
     "incident_comment_add",
     "incident_create",
     "incident_override_priority",
+    "incident_record_response",
     "incident_sla_check_due",
     "incident_sla_record_due",
     "incident_transition",

@@ -222,3 +222,18 @@ def incident_override_priority(
             fields=fields | {"priority_overridden", "priority_override_reason"},
         )
     return incident
+
+
+def incident_record_response(*, incident_id, actor, at, reason: str) -> Incident:
+    """Record the first response from outside the table (an on-call acknowledgement, say).
+
+    Nothing changes when a response is already recorded or the incident is finished.
+    """
+    with transaction.atomic():
+        incident = _lock(incident_id, None)
+        if incident.responded_at is not None or incident.is_finished:
+            return incident
+        incident.responded_at = at
+        fields = {"responded_at", *sla.refresh(incident)}
+        save_record(incident, actor=actor, reason=reason, fields=fields)
+    return incident

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "changes",
     "requests_app",
     "statuspage",
+    "oncall",
 ]
 
 MIDDLEWARE = [
@@ -330,6 +331,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "statuspage-maintenance-tick": {"task": "statuspage.tasks.maintenance_tick", "schedule": 60.0},
+    "oncall-escalate": {"task": "oncall.tasks.oncall_escalate", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE |= {
     "change-approval-reminders": {
@@ -346,3 +348,6 @@ CELERY_BEAT_SCHEDULE |= {
 # how many subscription requests one client address or e-mail address may make an hour.
 STATUSPAGE_CACHE_SECONDS = int(os.environ.get("STATUSPAGE_CACHE_SECONDS", 60))
 STATUSPAGE_SUBSCRIBE_PER_HOUR = int(os.environ.get("STATUSPAGE_SUBSCRIBE_PER_HOUR", 5))
+
+# How long the signed acknowledgement link in an on-call page works (seconds).
+ONCALL_ACK_LINK_MAX_AGE = int(os.environ.get("ONCALL_ACK_LINK_MAX_AGE", 24 * 3600))
