@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "problems",
     "changes",
     "requests_app",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -322,4 +323,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "changes.tasks.change_retrospective_reminders",
         "schedule": 3600.0,
     },
+    "alerts-process-pending": {
+        "task": "alerts.tasks.process_pending_alerts",
+        "schedule": 60.0,
+    },
 }
+
+# Alerts from monitoring: body and batch caps of one delivery, how often processing is
+# tried before the row waits for a replay, and flapping (N status changes in M minutes).
+ALERTS_MAX_BODY_BYTES = int(os.environ.get("ALERTS_MAX_BODY_BYTES", 1024 * 1024))
+ALERTS_MAX_BATCH = int(os.environ.get("ALERTS_MAX_BATCH", 500))
+ALERTS_MAX_ATTEMPTS = int(os.environ.get("ALERTS_MAX_ATTEMPTS", 5))
+ALERTS_FLAP_CHANGES = int(os.environ.get("ALERTS_FLAP_CHANGES", 4))
+ALERTS_FLAP_MINUTES = int(os.environ.get("ALERTS_FLAP_MINUTES", 30))
+ALERTS_RETRY_AFTER_SECONDS = 30
