@@ -142,6 +142,9 @@ class AlertEvent(models.Model):
     last_inbox_id = models.BigIntegerField(
         default=0, help_text="The newest delivery applied: replays of it change nothing."
     )
+    last_alert_index = models.PositiveIntegerField(
+        default=0, help_text="The position of the applied alert in that delivery."
+    )
     suppressed = models.BooleanField(
         default=False, help_text="Received in a maintenance window: no incident."
     )

@@ -83,8 +83,10 @@ def inbox_process(*, inbox_id: int) -> bool:
                 headers=inbox.headers,
             )
             with transaction.atomic():
-                for alert in alerts:
-                    alert_apply(integration=inbox.integration, alert=alert, inbox=inbox)
+                for index, alert in enumerate(alerts):
+                    alert_apply(
+                        integration=inbox.integration, alert=alert, inbox=inbox, index=index
+                    )
         except Exception as error:  # noqa: BLE001 - kept on the row, shown in the admin
             logger.exception("Alert inbox row %s failed.", inbox_id)
             inbox.state = InboxState.FAILED
@@ -108,14 +110,14 @@ def inbox_pending_ids(*, older_than: timedelta) -> list[int]:
 # --- One alert ---------------------------------------------------------------------------
 
 
-def alert_apply(*, integration, alert, inbox) -> AlertEvent | None:
+def alert_apply(*, integration, alert, inbox, index: int = 0) -> AlertEvent | None:
     """Apply one alert to its event, retrying once when a concurrent delivery of the same
     key created the event first (the unique constraint on the current event)."""
     key = senders.grouping_key(integration.grouping_template, alert)
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                return _apply(integration, key, alert, inbox)
+                return _apply(integration, key, alert, (inbox, index))
         except IntegrityError:
             continue
     raise IntegrityError(f"alert event {key!r} stayed contended")
@@ -129,14 +131,15 @@ def _current(integration, key):
     )
 
 
-def _apply(integration, key, alert, inbox):
+def _apply(integration, key, alert, delivery):
+    inbox, index = delivery
     event = _current(integration, key)
     now = inbox.received_at
     if event is None:
         if alert.status == senders.RESOLVED:
             return None  # nothing open for it: a resolved alert opens nothing
-        return _open(integration, key, alert, inbox, previous=None)
-    if inbox.pk <= event.last_inbox_id:
+        return _open(integration, key, alert, delivery, previous=None)
+    if (inbox.pk, index) <= (event.last_inbox_id, event.last_alert_index):
         return event  # a replay (or an older delivery): already applied
     if alert.status == senders.FIRING:
         incident = _incident(event)
@@ -144,12 +147,12 @@ def _apply(integration, key, alert, inbox):
             event.current = False
             record_change(event, None, "superseded")
             event.save(update_fields=["current"])
-            return _open(integration, key, alert, inbox, previous=event)
+            return _open(integration, key, alert, delivery, previous=event)
     changed = _record_status(event, alert, now)
     event.count += 1
     event.last_seen = now
     event.latest_payload = alert.payload
-    event.last_inbox_id = inbox.pk
+    event.last_inbox_id, event.last_alert_index = inbox.pk, index
     event.title = alert.title[:200]
     # A change while the alert flaps is held back (no resolve, no reopen, nobody told);
     # the state it settles in is applied with the first delivery after it stops.
@@ -201,7 +204,8 @@ def _finished(incident) -> bool:
     return incident.confirmed_at is not None or (timezone.now() - incident.resolved_at >= window)
 
 
-def _open(integration, key, alert, inbox, *, previous):
+def _open(integration, key, alert, delivery, *, previous):
+    inbox, index = delivery
     now = inbox.received_at
     event = AlertEvent(
         integration=integration,
@@ -212,6 +216,7 @@ def _open(integration, key, alert, inbox, *, previous):
         last_seen=now,
         latest_payload=alert.payload,
         last_inbox_id=inbox.pk,
+        last_alert_index=index,
         state_changes=[now.isoformat()],
     )
     record_change(event, None, "alert firing")
