@@ -53,6 +53,11 @@ BUDGET_TESTS |= {
     "changetemplate-list": f"{CHANGE_LISTS}::test_api_template_list",
     "approval-list": f"{CHANGE_LISTS}::test_api_approvals_inbox",
 }
+ALERT_LISTS = "alerts/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "integration-list": f"{ALERT_LISTS}::test_api_integration_list",
+    "alertevent-list": f"{ALERT_LISTS}::test_api_alert_event_list",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 
