@@ -1,5 +1,6 @@
 """Monitoring integrations, the inbox of raw deliveries, alert events and maintenance windows."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -74,6 +75,17 @@ class Integration(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        mapping = self.urgency_map
+        if not isinstance(mapping, dict) or any(
+            "=" not in str(rule) or urgency not in Level.values for rule, urgency in mapping.items()
+        ):
+            raise ValidationError(
+                {"urgency_map": f"Map label=value to one of {', '.join(Level.values)}."}
+            )
+        if not isinstance(self.field_mapping, dict):
+            raise ValidationError({"field_mapping": "Give an object of dotted paths."})
 
     def endpoint_path(self) -> str:
         return reverse("alert-ingest", kwargs={"slug": self.slug})

@@ -104,3 +104,13 @@ def test_the_event_admin_links_the_incident(people, admin_user):
     client = logged_in(admin_user, api=False)
     page = client.get(reverse("admin:alerts_alertevent_changelist")).content.decode()
     assert AlertEvent.objects.get().incident.number in page
+
+
+def test_the_urgency_map_is_checked_when_an_integration_is_saved(people):
+    from django.core.exceptions import ValidationError
+
+    integration = make_integration(urgency_map={"severity=critical": "urgent"})
+    with pytest.raises(ValidationError):
+        integration.full_clean()
+    integration.urgency_map = {"severity=critical": "high"}
+    integration.full_clean()
