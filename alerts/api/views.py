@@ -130,8 +130,8 @@ class AlertIngestView(APIView):
 
     def _store(self, integration, body: bytes, headers):
         try:
-            payload = json.loads(body)
-        except (ValueError, RecursionError):
+            payload = json.loads(body.decode("utf-8"))
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             return _error(400, "invalid_json", "The body is not valid JSON.")
         try:
             alerts = senders.count(integration.kind, payload, integration.field_mapping)

@@ -119,7 +119,15 @@ def test_unknown_or_inactive_integrations_are_404(am):
 
 @pytest.mark.parametrize(
     "raw",
-    [b"{not json", b"[1, 2]", b'"text"', b'{"alerts": "nope"}', b'{"alerts": [1]}', b"\xff\xfe"],
+    [
+        b"{not json",
+        b"[1, 2]",
+        b'"text"',
+        b'{"alerts": "nope"}',
+        b'{"alerts": [1]}',
+        b"\xff\xfe",
+        '{"alerts": []}'.encode("utf-16"),
+    ],
 )
 def test_bad_json_or_shape_is_400_and_stores_nothing(am, raw):
     response = post(am, None, raw=raw)
