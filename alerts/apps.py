@@ -5,7 +5,9 @@ class AlertsConfig(AppConfig):
     name = "alerts"
 
     def ready(self):
+        from alerts import demo
         from itsm import roles
+        from itsm.demo import register_demo_loader
 
         # Staff read integrations and events; the service desk configures integrations.
         roles.register_role_permissions(
@@ -15,3 +17,4 @@ class AlertsConfig(AppConfig):
                 roles.RESOLVER: ("view",),
             },
         )
+        register_demo_loader(demo.load)
