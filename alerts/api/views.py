@@ -29,6 +29,7 @@ from alerts.models import Integration
 from alerts.signatures import authentic
 from itsm.api.filters import StrictFilterBackend
 from itsm.api.inputs import ApiErrorSerializer
+from itsm.api.schema import ApiSchema
 from itsm.api.viewsets import ScopedReadOnlyViewSet
 
 logger = logging.getLogger(__name__)
@@ -83,9 +84,20 @@ INGEST_RESPONSES = {
 }
 
 
+class IngestSchema(ApiSchema):
+    """The body is required: a delivery without one is refused (415), as documented."""
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body:
+            body["required"] = True
+        return body
+
+
 class AlertIngestView(APIView):
     """Receive a delivery from a monitoring sender."""
 
+    schema = IngestSchema()
     authentication_classes = []
     permission_classes = [AllowAny]
     parser_classes = []
