@@ -75,6 +75,11 @@ BUDGET_TESTS |= {
     "oncallnow-list": f"{ONCALL_LISTS}::test_api_on_call_now",
     "oncallpage-list": f"{ONCALL_LISTS}::test_api_page_list",
 }
+ALERT_LISTS = "alerts/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "integration-list": f"{ALERT_LISTS}::test_api_integration_list",
+    "alertevent-list": f"{ALERT_LISTS}::test_api_alert_event_list",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 

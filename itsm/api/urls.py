@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("problems.api.urls")),
     path("", include("changes.api.urls")),
     path("", include("oncall.api.urls")),
+    path("", include("alerts.api.urls")),
 ]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "requests_app",
     "statuspage",
     "oncall",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "statuspage-maintenance-tick": {"task": "statuspage.tasks.maintenance_tick", "schedule": 60.0},
     "oncall-escalate": {"task": "oncall.tasks.oncall_escalate", "schedule": 60.0},
+    "alerts-process-pending": {
+        "task": "alerts.tasks.process_pending_alerts",
+        "schedule": 60.0,
+    },
 }
 CELERY_BEAT_SCHEDULE |= {
     "change-approval-reminders": {
@@ -351,3 +356,12 @@ STATUSPAGE_SUBSCRIBE_PER_HOUR = int(os.environ.get("STATUSPAGE_SUBSCRIBE_PER_HOU
 
 # How long the signed acknowledgement link in an on-call page works (seconds).
 ONCALL_ACK_LINK_MAX_AGE = int(os.environ.get("ONCALL_ACK_LINK_MAX_AGE", 24 * 3600))
+
+# Alerts from monitoring: body and batch caps of one delivery, how often processing is
+# tried before the row waits for a replay, and flapping (N status changes in M minutes).
+ALERTS_MAX_BODY_BYTES = int(os.environ.get("ALERTS_MAX_BODY_BYTES", 1024 * 1024))
+ALERTS_MAX_BATCH = int(os.environ.get("ALERTS_MAX_BATCH", 500))
+ALERTS_MAX_ATTEMPTS = int(os.environ.get("ALERTS_MAX_ATTEMPTS", 5))
+ALERTS_FLAP_CHANGES = int(os.environ.get("ALERTS_FLAP_CHANGES", 4))
+ALERTS_FLAP_MINUTES = int(os.environ.get("ALERTS_FLAP_MINUTES", 30))
+ALERTS_RETRY_AFTER_SECONDS = 30
