@@ -9,15 +9,20 @@ class OncallConfig(AppConfig):
         from itsm import roles
         from itsm.demo import register_demo_loader
         from itsm.events import listen
+        from itsm.feeds import register_feed
         from itsm.portal.home import register_home_section
         from itsm.portal.nav import register_nav_link
         from oncall import demo, selectors
+        from oncall.feed import shift_events
         from oncall.listeners import incident_event
 
         # A new incident, and an assignment to another group, page that group's on-call.
         for event in ("logged", "assigned"):
             listen("incidents.incident", event, incident_event)
-        register_nav_link(label="On call", url_name="oncall:list")
+        register_nav_link(
+            label="On call", url_name="oncall:list", visible_to=selectors.sees_on_call
+        )
+        register_feed("shifts", "My on-call shifts", shift_events, selectors.sees_on_call)
         register_home_section(
             title="My open pages",
             provider=lambda user: [

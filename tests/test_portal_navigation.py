@@ -51,6 +51,13 @@ def test_a_registered_link_appears_without_the_shell_naming_its_app(client, emma
     assert "My incidents" not in html
 
 
+def test_a_staff_link_is_shown_to_staff_only(client, emma, sam):
+    for person in (emma, sam):
+        client.force_login(person)
+        html = nav_of(client.get(reverse("portal:home")).content.decode())
+        assert ("On call" in html) is (person == sam), person
+
+
 def test_the_flash_message_is_an_item_of_a_list_inside_the_status_region(client, emma):
     client.force_login(emma)
     response = client.post(

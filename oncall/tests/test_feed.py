@@ -1,11 +1,15 @@
 """The iCalendar events of a person's shifts (served by the calendar feed kit)."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from django.test import Client
 
+from itsm import feeds
 from itsm.testing.clock import install_clock
+from itsm.testing.ical import assert_valid_ical
 from oncall.feed import HORIZON, shift_events
 from oncall.models import Override
 from oncall.tests.factories import NOON, network_on_call
@@ -65,3 +69,10 @@ def test_the_events_make_a_valid_calendar(people, setup):
 
 def test_someone_without_shifts_gets_none(people, setup):
     assert shift_events(people["emma"]) == []
+
+
+def test_the_shifts_feed_is_served_at_a_secret_address_to_staff_only(people, setup):
+    url = urlsplit(feeds.feed_url("shifts", feeds.feed_issue(user=people["ravi"], kind="shifts")))
+    calendar = assert_valid_ical(Client().get(url.path).content)
+    assert len(calendar.walk("VEVENT")) == len(shift_events(people["ravi"]))
+    assert "shifts" not in [feed.kind for feed in feeds.feeds_for(people["emma"])]
