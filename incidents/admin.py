@@ -38,6 +38,8 @@ from itsm.admin.transitions import Operation
 from itsm.models import Team
 from itsm.roles import is_agent
 from itsm.workflow import TransitionNotAllowed
+from postmortems.incident_admin import OPERATIONS as POSTMORTEM_OPERATIONS
+from postmortems.incident_admin import postmortem_summary
 from problems.incident_admin import OPERATIONS as PROBLEM_OPERATIONS
 from problems.incident_admin import (
     create_problem_from_incidents,
@@ -98,6 +100,7 @@ class IncidentAdmin(RecordAdmin):
             available=lambda request, incident: incident.is_open and is_agent(request.user),
         ),
         **PROBLEM_OPERATIONS,
+        **POSTMORTEM_OPERATIONS,
     }
 
     list_display = [
@@ -180,6 +183,10 @@ class IncidentAdmin(RecordAdmin):
     @admin.display(description="Problem")
     def problem_summary(self, obj):
         return problem_summary(obj)
+
+    @admin.display(description="Postmortem")
+    def postmortem_summary(self, obj):
+        return postmortem_summary(obj)
 
     def create_via_service(self, request, form):
         data = {

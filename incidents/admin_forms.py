@@ -57,7 +57,18 @@ CHANGE_FIELDSETS = [
         },
     ),
     ("Major incident", {"fields": ["is_major", "commander", "communications_lead"]}),
-    ("Related records", {"fields": ["parent", "duplicate_of", "children_list", "problem_summary"]}),
+    (
+        "Related records",
+        {
+            "fields": [
+                "parent",
+                "duplicate_of",
+                "children_list",
+                "problem_summary",
+                "postmortem_summary",
+            ]
+        },
+    ),
     (
         "SLA",
         {

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "problems",
     "changes",
     "requests_app",
+    "postmortems",
 ]
 
 MIDDLEWARE = [
@@ -322,4 +323,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "changes.tasks.change_retrospective_reminders",
         "schedule": 3600.0,
     },
+    "postmortem-overdue-reminders": {
+        "task": "postmortems.tasks.postmortem_overdue_reminders",
+        "schedule": 3600.0,
+    },
+    "postmortem-action-item-reminders": {
+        "task": "postmortems.tasks.postmortem_action_item_reminders",
+        "schedule": 3600.0,
+    },
 }
+
+# Business days (Monday to Friday) after an incident's resolution its postmortem is due.
+POSTMORTEM_DUE_BUSINESS_DAYS = int(os.environ.get("POSTMORTEM_DUE_BUSINESS_DAYS", 5))
