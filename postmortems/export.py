@@ -30,6 +30,10 @@ def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
 
+def _count(value) -> str:
+    return "-" if value is None else str(value)
+
+
 def _duration(value) -> str:
     if value is None:
         return "-"
@@ -45,7 +49,7 @@ def sections(postmortem) -> list[tuple[str, list[str]]]:
     impact = [
         f"Duration: {_duration(postmortem.impact_duration)} "
         f"({_when(postmortem.impact_started_at)} to {_when(postmortem.impact_ended_at)})",
-        f"Users affected: {postmortem.users_affected if postmortem.users_affected is not None else '-'}",
+        f"Users affected: {_count(postmortem.users_affected)}",
         f"Services affected: {services or '-'}",
         postmortem.impact_description,
     ]
