@@ -7,7 +7,7 @@ from incidents.models import Incident
 from itsm.choices import Priority
 from itsm.roles import role_allows
 from postmortems.choices import OPEN_ACTION_STATUSES
-from postmortems.models import ActionItem, Postmortem, TimelineEntry
+from postmortems.models import LIST_ORDER, ActionItem, Postmortem, TimelineEntry
 
 LIST_RELATED = ("incident", "owner")
 
@@ -20,8 +20,14 @@ def sees_postmortems(user) -> bool:
 def postmortem_list_visible_to(*, user) -> QuerySet:
     if not sees_postmortems(user):
         return Postmortem.objects.none()
-    return Postmortem.objects.select_related(*LIST_RELATED).annotate(
-        open_actions=Count("action_items", filter=Q(action_items__status__in=OPEN_ACTION_STATUSES))
+    return (
+        Postmortem.objects.select_related(*LIST_RELATED)
+        .annotate(
+            open_actions=Count(
+                "action_items", filter=Q(action_items__status__in=OPEN_ACTION_STATUSES)
+            )
+        )
+        .order_by(*LIST_ORDER)
     )
 
 
