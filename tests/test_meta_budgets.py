@@ -53,6 +53,11 @@ BUDGET_TESTS |= {
     "changetemplate-list": f"{CHANGE_LISTS}::test_api_template_list",
     "approval-list": f"{CHANGE_LISTS}::test_api_approvals_inbox",
 }
+POSTMORTEM_LISTS = "postmortems/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "postmortems:list": f"{POSTMORTEM_LISTS}::test_portal_list",
+    "postmortem-list": f"{POSTMORTEM_LISTS}::test_api_list",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 
