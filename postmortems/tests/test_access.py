@@ -2,7 +2,6 @@
 
 import pytest
 
-from postmortems import services
 from postmortems.choices import Status
 from postmortems.tests.factories import major_incident, make_postmortem
 
