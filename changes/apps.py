@@ -17,6 +17,7 @@ class ChangesConfig(AppConfig):
         from itsm import roles
         from itsm.demo import register_demo_loader
         from itsm.portal.home import register_home_section
+        from itsm.portal.nav import register_nav_link
         from itsm.registry import RecordType, register_record_type
 
         register_record_type(
@@ -37,6 +38,11 @@ class ChangesConfig(AppConfig):
                 watch=lambda *, record_id, **kw: services.change_watch(change_id=record_id, **kw),
                 sees_all=selectors.sees_all_changes,
             )
+        )
+        register_nav_link(
+            label="Change calendar",
+            url_name="changes:calendar",
+            visible_to=selectors.sees_all_changes,
         )
         register_home_section(
             title="Changes I implement or manage",

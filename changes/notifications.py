@@ -6,9 +6,9 @@ change manager when a change has not started or ended on time; the change manage
 implementer, the requester and the watchers hear about the rest.
 """
 
-from changes.approval import pending_track, separation_of_duties
+from changes.approval import separation_of_duties
 from changes.models import Change
-from itsm.approvals import approvers_of
+from itsm.approvals import approvers_of, pending_track
 from itsm.notifications import Notifier, register
 
 

@@ -60,7 +60,7 @@ def change_manager(user, change) -> bool:
 
 
 def approver(user, change) -> bool:
-    return approval.may_decide_now(user, change)
+    return approvals.may_decide_now(user, change)
 
 
 # --- Guards ---------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def _open_emergency(change, actor):
 
 def _decide(decision: str):
     def apply(change, params):
-        waiting = approval.pending_track(change)
+        waiting = approvals.pending_track(change)
         waiting_step = waiting.step_id if waiting else None
         track = approvals.decide(
             change,

@@ -39,6 +39,8 @@ from itsm.admin.transitions import Operation
 from itsm.models import Team
 from itsm.roles import is_agent
 from itsm.workflow import TransitionNotAllowed
+from postmortems.incident_admin import OPERATIONS as POSTMORTEM_OPERATIONS
+from postmortems.incident_admin import postmortem_summary
 from problems.incident_admin import OPERATIONS as PROBLEM_OPERATIONS
 from problems.incident_admin import (
     create_problem_from_incidents,
@@ -102,6 +104,7 @@ class IncidentAdmin(RecordAdmin):
         **PROBLEM_OPERATIONS,
         **CHANGE_OPERATIONS,
         **STATUS_OPERATIONS,
+        **POSTMORTEM_OPERATIONS,
     }
 
     list_display = [
@@ -184,6 +187,10 @@ class IncidentAdmin(RecordAdmin):
     @admin.display(description="Problem")
     def problem_summary(self, obj):
         return problem_summary(obj)
+
+    @admin.display(description="Postmortem")
+    def postmortem_summary(self, obj):
+        return postmortem_summary(obj)
 
     def create_via_service(self, request, form):
         data = {

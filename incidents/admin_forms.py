@@ -66,6 +66,7 @@ CHANGE_FIELDSETS = [
                 "children_list",
                 "problem_summary",
                 "caused_by_change",
+                "postmortem_summary",
             ]
         },
     ),

@@ -222,3 +222,22 @@ def approvers_of(track: ApprovalTrack) -> list:
         manager = manager_of(track.subject) if track.subject_id else None
         return [manager] if manager and manager.is_active else []
     return list(step.group.members.filter(is_active=True))
+
+
+def pending_track(record) -> ApprovalTrack | None:
+    """The record's pending track and its step, without a lock (for buttons and pages)."""
+    return (
+        ApprovalTrack.objects.filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            state=PENDING,
+        )
+        .select_related("step__group", "step__person", "policy")
+        .first()
+    )
+
+
+def may_decide_now(user, record) -> bool:
+    """``user`` is one of the approvers the record's waiting step waits for."""
+    track = pending_track(record)
+    return bool(track and user and user.is_authenticated and may_decide(track, user))

@@ -120,6 +120,22 @@ CODES: dict[str, ErrorCode] = {
         CONFLICT, "This link was used already, or the page was acknowledged another way."
     ),
     "page_link_invalid": ErrorCode(BAD_INPUT, "This acknowledgement link is not valid or expired."),
+    # Postmortems
+    "postmortem_exists": ErrorCode(CONFLICT, "{number} already has a postmortem."),
+    "postmortem_not_major": ErrorCode(
+        CONFLICT, "{number} is not a major incident: only major incidents get a postmortem."
+    ),
+    "postmortem_read_only": ErrorCode(
+        CONFLICT, "The postmortem is {state}: only a draft is edited (action-item progress always)."
+    ),
+    "postmortem_incomplete": ErrorCode(
+        BAD_INPUT, "The summary and the root cause are needed before the review."
+    ),
+    "postmortem_not_approved": ErrorCode(CONFLICT, "The postmortem has no approved sign-off."),
+    "postmortem_not_rejected": ErrorCode(CONFLICT, "The postmortem has no rejected sign-off."),
+    "action_item_one_link": ErrorCode(
+        BAD_INPUT, "An action item links to a problem or to a change, not both."
+    ),
 }
 
 

@@ -59,6 +59,7 @@ urlpatterns = [
     path("portal/changes/", include("changes.urls")),
     path("status/", include("statuspage.urls")),
     path("portal/oncall/", include("oncall.urls")),
+    path("portal/postmortems/", include("postmortems.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("itsm.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

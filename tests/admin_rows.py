@@ -197,6 +197,19 @@ def _approvals(count: int) -> None:
     _approval_tracks(count, decide=True)
 
 
+def _postmortem_actions(count: int) -> None:
+    from itsm.demo.people import load_people
+    from postmortems import services as postmortems
+    from postmortems.tests.factories import make_postmortem
+
+    people = load_people()
+    postmortem = make_postmortem(people)
+    for number in range(count):
+        postmortems.action_item_add(
+            postmortem_id=postmortem.pk, actor=people["ravi"], title=f"Action {number}"
+        )
+
+
 ROW_MAKERS: dict[str, Callable[[int], None]] = {
     "itsm.Approval": _approvals,
     "itsm.ApprovalStep": _approval_steps,
@@ -205,6 +218,7 @@ ROW_MAKERS: dict[str, Callable[[int], None]] = {
     "incidents.IncidentComment": _comments,
     "incidents.IncidentAttachment": _attachments,
     "itsm.PriorityMatrixCell": _matrix,
+    "postmortems.ActionItem": _postmortem_actions,
 }
 
 

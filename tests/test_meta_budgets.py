@@ -80,6 +80,11 @@ BUDGET_TESTS |= {
     "integration-list": f"{ALERT_LISTS}::test_api_integration_list",
     "alertevent-list": f"{ALERT_LISTS}::test_api_alert_event_list",
 }
+POSTMORTEM_LISTS = "postmortems/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "postmortems:list": f"{POSTMORTEM_LISTS}::test_portal_list",
+    "postmortem-list": f"{POSTMORTEM_LISTS}::test_api_list",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 

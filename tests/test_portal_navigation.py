@@ -55,7 +55,8 @@ def test_a_staff_link_is_shown_to_staff_only(client, emma, sam):
     for person in (emma, sam):
         client.force_login(person)
         html = nav_of(client.get(reverse("portal:home")).content.decode())
-        assert ("On call" in html) is (person == sam), person
+        for staff_link in ("On call", "Change calendar", "Postmortems"):
+            assert (staff_link in html) is (person == sam), (person, staff_link)
 
 
 def test_the_flash_message_is_an_item_of_a_list_inside_the_status_region(client, emma):

@@ -9,9 +9,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from changes import services
-from changes.approval import pending_track
 from changes.models import Change
 from changes.tests.factories import make_change, make_item, setup
+from itsm.approvals import pending_track
 from itsm.errors import Refused
 from itsm.models import Approval, ApprovalTrack
 

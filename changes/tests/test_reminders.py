@@ -7,13 +7,13 @@ import pytest
 from django.core import mail
 
 from changes import services
-from changes.approval import pending_track
 from changes.tasks import (
     change_approval_reminders,
     change_retrospective_reminders,
     change_schedule_reminders,
 )
 from changes.tests.factories import make_change, setup
+from itsm.approvals import pending_track
 from itsm.testing.clock import install_clock
 
 pytestmark = pytest.mark.django_db

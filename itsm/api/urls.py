@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("changes.api.urls")),
     path("", include("oncall.api.urls")),
     path("", include("alerts.api.urls")),
+    path("", include("postmortems.api.urls")),
 ]

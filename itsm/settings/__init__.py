@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "statuspage",
     "oncall",
     "alerts",
+    "postmortems",
 ]
 
 MIDDLEWARE = [
@@ -337,8 +338,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.process_pending_alerts",
         "schedule": 60.0,
     },
-}
-CELERY_BEAT_SCHEDULE |= {
+    "postmortem-overdue-reminders": {
+        "task": "postmortems.tasks.postmortem_overdue_reminders",
+        "schedule": 3600.0,
+    },
+    "postmortem-action-item-reminders": {
+        "task": "postmortems.tasks.postmortem_action_item_reminders",
+        "schedule": 3600.0,
+    },
     "change-approval-reminders": {
         "task": "changes.tasks.change_approval_reminders",
         "schedule": 900.0,
@@ -365,3 +372,6 @@ ALERTS_MAX_ATTEMPTS = int(os.environ.get("ALERTS_MAX_ATTEMPTS", 5))
 ALERTS_FLAP_CHANGES = int(os.environ.get("ALERTS_FLAP_CHANGES", 4))
 ALERTS_FLAP_MINUTES = int(os.environ.get("ALERTS_FLAP_MINUTES", 30))
 ALERTS_RETRY_AFTER_SECONDS = 30
+
+# Business days (Monday to Friday) after an incident's resolution its postmortem is due.
+POSTMORTEM_DUE_BUSINESS_DAYS = int(os.environ.get("POSTMORTEM_DUE_BUSINESS_DAYS", 5))

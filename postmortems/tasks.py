@@ -1,0 +1,18 @@
+"""Thin Celery tasks: they call services."""
+
+from celery import shared_task
+
+from itsm.tasks import RETRY
+from postmortems import services
+
+
+@shared_task(**RETRY)
+def postmortem_overdue_reminders() -> int:
+    """Hourly: remind owners of overdue postmortems (once a day each)."""
+    return services.postmortems_overdue_remind()
+
+
+@shared_task(**RETRY)
+def postmortem_action_item_reminders() -> int:
+    """Hourly: remind owners of past-due action items (once a day each)."""
+    return services.action_items_overdue_remind()
