@@ -122,7 +122,9 @@ def test_a_hidden_question_is_dropped_and_not_required():
 
 
 def test_a_shown_conditional_question_is_validated():
-    clean, errors = validate_answers(CONDITIONAL, {"kind": "laptop", "bag": "yes", "extras": "dock"})
+    clean, errors = validate_answers(
+        CONDITIONAL, {"kind": "laptop", "bag": "yes", "extras": "dock"}
+    )
 
     assert errors == {"colour": REQUIRED, "dock_model": REQUIRED}
     assert clean == {"kind": "laptop", "bag": True, "extras": ["dock"]}
@@ -169,9 +171,7 @@ JSONISH = st.recursive(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.dictionaries(
-        st.sampled_from([x["key"] for x in EVERY_KIND]) | st.text(max_size=5), JSONISH
-    )
+    st.dictionaries(st.sampled_from([x["key"] for x in EVERY_KIND]) | st.text(max_size=5), JSONISH)
     | JSONISH
 )
 def test_random_answers_validate_or_give_per_question_errors(raw):
