@@ -114,6 +114,27 @@ CODES: dict[str, ErrorCode] = {
     "risk_override_reason_required": ErrorCode(
         BAD_INPUT, "A reason is required to override the computed risk."
     ),
+    # Service requests
+    "request_item_unavailable": ErrorCode(FORBIDDEN, "You may not request {item}."),
+    "request_for_not_permitted": ErrorCode(
+        FORBIDDEN, "You may request only for yourself or for the people who report to you."
+    ),
+    "request_not_approved": ErrorCode(CONFLICT, "{number} has no approved approval track."),
+    "request_not_rejected": ErrorCode(CONFLICT, "{number} has no rejected approval track."),
+    "request_needs_no_approval": ErrorCode(CONFLICT, "{item} needs no approval."),
+    "request_needs_approval": ErrorCode(CONFLICT, "{item} needs approval first."),
+    "request_tasks_unfinished": ErrorCode(
+        CONFLICT, "{number} still has fulfilment tasks to do, or none of them was done."
+    ),
+    "request_confirmation_window_open": ErrorCode(
+        CONFLICT, "{number} waits for the requester's confirmation until {until}."
+    ),
+    "task_predecessors_unfinished": ErrorCode(
+        CONFLICT, "This task waits for the tasks before it: {waiting}."
+    ),
+    "task_assignee_not_in_group": ErrorCode(
+        BAD_INPUT, "The assignee must be a member of {group}."
+    ),
 }
 
 

@@ -288,6 +288,8 @@ CACHES = {
 INCIDENT_CONFIRMATION_WINDOW = timedelta(days=int(os.environ.get("INCIDENT_CONFIRM_DAYS", 5)))
 # Changes: retrospective approval of an emergency change implemented before approval.
 CHANGE_RETROSPECTIVE_HOURS = int(os.environ.get("CHANGE_RETROSPECTIVE_HOURS", 24))
+# Days a fulfilled service request waits for its requester's confirmation before closing.
+REQUEST_CONFIRMATION_DAYS = int(os.environ.get("REQUEST_CONFIRMATION_DAYS", 5))
 SYSTEM_USERNAME = "system"
 
 # The SLA job handles due records in batches (one transaction and a few queries each) and
@@ -321,5 +323,10 @@ CELERY_BEAT_SCHEDULE = {
     "change-retrospective-reminders": {
         "task": "changes.tasks.change_retrospective_reminders",
         "schedule": 3600.0,
+    },
+    "request-sla-check": {"task": "requests_app.tasks.request_sla_check", "schedule": 60.0},
+    "request-auto-close": {
+        "task": "requests_app.tasks.request_auto_close",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
