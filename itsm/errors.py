@@ -122,12 +122,8 @@ CODES: dict[str, ErrorCode] = {
     "request_not_approved": ErrorCode(CONFLICT, "{number} has no approved approval track."),
     "request_not_rejected": ErrorCode(CONFLICT, "{number} has no rejected approval track."),
     "request_needs_no_approval": ErrorCode(CONFLICT, "{item} needs no approval."),
-    "request_needs_approval": ErrorCode(CONFLICT, "{item} needs approval first."),
     "request_tasks_unfinished": ErrorCode(
         CONFLICT, "{number} still has fulfilment tasks to do, or none of them was done."
-    ),
-    "request_confirmation_window_open": ErrorCode(
-        CONFLICT, "{number} waits for the requester's confirmation until {until}."
     ),
     "task_predecessors_unfinished": ErrorCode(
         CONFLICT, "This task waits for the tasks before it: {waiting}."

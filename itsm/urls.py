@@ -56,6 +56,7 @@ urlpatterns = [
     path("portal/incidents/", include("incidents.urls")),
     path("portal/known-errors/", include("problems.urls")),
     path("portal/changes/", include("changes.urls")),
+    path("portal/requests/", include("requests_app.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("itsm.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -7,8 +7,12 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self):
         from itsm import roles
+        from itsm.demo import register_demo_loader
+        from itsm.portal.home import register_home_section
+        from itsm.portal.nav import register_nav_link
         from itsm.registry import RecordType, register_record_type
         from requests_app import (
+            demo,
             notifications,  # noqa: F401  (registers the notifier)
             selectors,
             services,
@@ -35,6 +39,19 @@ class RequestsAppConfig(AppConfig):
                 sees_all=selectors.sees_all_requests,
             )
         )
+        register_home_section(
+            title="My requests",
+            provider=lambda user: selectors.request_open_for_user(user=user),
+            list_url_name="requests_app:list",
+        )
+        register_home_section(
+            title="Requests awaiting my approval",
+            provider=lambda user: [row.request for row in selectors.approval_inbox(user=user)][:10],
+            list_url_name="requests_app:inbox",
+        )
+        register_nav_link(label="Request something", url_name="requests_app:catalog")
+        register_nav_link(label="My requests", url_name="requests_app:list")
+        register_nav_link(label="Request approvals", url_name="requests_app:inbox")
         roles.register_role_permissions(
             self.label,
             {
@@ -42,3 +59,4 @@ class RequestsAppConfig(AppConfig):
                 roles.RESOLVER: ("view", "change"),
             },
         )
+        register_demo_loader(demo.load)

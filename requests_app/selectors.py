@@ -73,8 +73,21 @@ def request_mine(*, user) -> QuerySet:
     )
 
 
+def progress_text(request) -> str:
+    """Approval and task progress in a few words (the request carries the annotations)."""
+    if request.approval_step is not None:
+        return f"awaiting approval (step {request.approval_step})"
+    if request.tasks_total:
+        return f"{request.tasks_done} of {request.tasks_total} tasks done"
+    return ""
+
+
 def request_open_for_user(*, user) -> list:
-    return list(request_mine(user=user).filter(status__in=OPEN_STATUSES)[:10])
+    """The user's open requests with their progress, for the portal home page."""
+    rows = list(request_mine(user=user).filter(status__in=OPEN_STATUSES)[:10])
+    for row in rows:
+        row.progress = progress_text(row)
+    return rows
 
 
 def request_comments_visible_to(*, user, request) -> QuerySet:
@@ -127,3 +140,20 @@ def approval_inbox(*, user) -> list:
             track.request = found[track.object_id]
             rows.append(track)
     return rows
+
+
+def request_is_visible_to(*, user, pk) -> bool:
+    return request_list_visible_to(user=user).filter(pk=pk).exists()
+
+
+def request_attachments_visible_to(*, user, request) -> QuerySet:
+    return request.attachments.select_related("uploaded_by")
+
+
+def request_attachment_get_for_user(*, user, pk):
+    from django.shortcuts import get_object_or_404
+
+    from requests_app.models import RequestAttachment
+
+    visible = request_list_visible_to(user=user).values("pk")
+    return get_object_or_404(RequestAttachment.objects.filter(request_id__in=visible), pk=pk)

@@ -1,24 +1,24 @@
 """The service request transition table.
 
 submitted -> awaiting approval (when the item needs it) -> approved -> in fulfilment ->
-fulfilled -> closed; rejected; cancelled. Submitting runs ``request_approval`` or
-``accept`` at once (``requests_app.services.request_submit``). ``approve`` and ``reject``
+fulfilled -> closed; rejected (by the approvers, or refused by the service desk);
+cancelled. Submitting runs ``request_approval`` or ``accept`` at once
+(``requests_app.services.request_submit`` chooses by the item's rule; neither is offered
+in any interface). ``approve`` and ``reject``
 record a decision through the approvals engine (the requester and the person the request
 is for may not decide); when the decision ends the track, ``authorise`` or ``decline``
-runs in the same transaction, as the system. Approval creates the fulfilment tasks from
+runs as the system once the decision is committed. Approval creates the fulfilment tasks from
 the item's templates; starting the first task starts fulfilment and finishing the last
-one fulfils the request (``requests_app.task_workflow``). The requester confirms, or the
-service desk (the nightly job) closes once the confirmation window has passed. The
+one fulfils the request (``requests_app.task_workflow``). The requester confirms; the
+nightly job closes what was not confirmed within the confirmation window, and the service
+desk may close a fulfilled request itself (the requester confirmed another way). The
 requester may cancel until fulfilment starts; the service desk at any time.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from itsm import approvals
-from itsm.audit import system_user
 from itsm.models import Approval, ApprovalTrack
 from itsm.roles import role_allows
 from itsm.workflow import Transition, TransitionNotAllowed, Workflow
@@ -54,21 +54,12 @@ def may_cancel(user, request) -> bool:
     )
 
 
-def confirmation_ends(request):
-    return request.fulfilled_at + timedelta(days=settings.REQUEST_CONFIRMATION_DAYS)
-
-
 # --- Guards ---------------------------------------------------------------------------------
 
 
 def _needs_approval(request, params):
     if not request.item.needs_approval:
         raise TransitionNotAllowed("request_needs_no_approval", item=request.item.name)
-
-
-def _needs_none(request, params):
-    if request.item.needs_approval:
-        raise TransitionNotAllowed("request_needs_approval", item=request.item.name)
 
 
 def _track_ended(state: str, code: str):
@@ -99,16 +90,6 @@ def tasks_allow_fulfilment(request) -> bool:
 def _fulfil_guard(request, params):
     if not tasks_allow_fulfilment(request):
         raise TransitionNotAllowed("request_tasks_unfinished", number=request.number)
-
-
-def _close_guard(request, params):
-    until = confirmation_ends(request)
-    if timezone.now() < until:
-        raise TransitionNotAllowed(
-            "request_confirmation_window_open",
-            number=request.number,
-            until=f"{until:%Y-%m-%d %H:%M}",
-        )
 
 
 # --- Apply and after ------------------------------------------------------------------------
@@ -149,15 +130,12 @@ def _decide(decision: str):
 
 
 def _after_decision(request, actor):
-    """Move the request on in the same transaction once the decision ended the track."""
-    moves = {ApprovalTrack.State.APPROVED: "authorise", ApprovalTrack.State.REJECTED: "decline"}
-    name = moves.get(request._ended_track)
-    if name is not None:
-        from requests_app.services.transitions import request_transition
+    """Move the request on once the decision that ended its track is committed."""
+    if request._ended_track == ApprovalTrack.State.PENDING:
+        return
+    from requests_app.services.transitions import advance
 
-        request_transition(
-            request_id=request.pk, name=name, actor=system_user(), reason="approval track ended"
-        )
+    transaction.on_commit(lambda: advance(request.pk))
 
 
 def _apply_declined(request, params):
@@ -197,6 +175,13 @@ def _apply_cancelled(request, params):
     return ["outcome_reason", *_apply_ended(request, params)]
 
 
+def _void(reason: str):
+    def after(request, actor):
+        approvals.void_track(request, actor=actor, reason=reason)
+
+    return after
+
+
 def _after_cancelled(request, actor):
     from requests_app.services.tasks import cancel_open_tasks
 
@@ -233,11 +218,26 @@ WORKFLOW = Workflow(
             "Accept (no approval needed)",
             participant_or_staff,
             PARTICIPANTS,
-            guard=_needs_none,
             apply=_apply_approved,
             event="approved",
             after=_make_tasks,
             not_in=ON_SUBMIT,
+        ),
+        # Listed before ``decline``: the test harness reaches "rejected" this way, so that
+        # driving there never needs an approval and a rejection on one track.
+        Transition(
+            "refuse",
+            frozenset({Status.SUBMITTED, Status.AWAITING_APPROVAL}),
+            Status.REJECTED,
+            "Refuse (cannot be provided)",
+            request_staff,
+            STAFF,
+            needs_reason=True,
+            public_reason=True,
+            apply=_apply_cancelled,
+            after=_void("request refused"),
+            event="rejected",
+            not_in=NOT_IN_PORTAL,
         ),
         Transition(
             "approve",
@@ -327,10 +327,9 @@ WORKFLOW = Workflow(
             "close",
             frozenset({Status.FULFILLED}),
             Status.CLOSED,
-            "Close (confirmation window passed)",
+            "Close",
             request_staff,
             STAFF,
-            guard=_close_guard,
             apply=_apply_ended,
             event="closed",
             not_in=NOT_IN_PORTAL,

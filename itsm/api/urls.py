@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("incidents.api.urls")),
     path("", include("problems.api.urls")),
     path("", include("changes.api.urls")),
+    path("", include("requests_app.api.urls")),
 ]

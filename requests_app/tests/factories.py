@@ -75,3 +75,14 @@ def make_request(*, requester, item=None, start=True, **fields):
         start=start,
         **fields,
     )
+
+
+def decide(request, name: str, actor, **params):
+    """``approve`` or ``reject`` as ``actor``, with what follows the commit run too."""
+    from django.test import TestCase
+
+    from requests_app.models import ServiceRequest
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.request_transition(request_id=request.pk, name=name, actor=actor, **params)
+    return ServiceRequest.objects.get(pk=request.pk)
