@@ -230,8 +230,25 @@ class FulfilmentTaskAdmin(WorkflowAdminMixin, ReadOnlyHistoryMixin):
         return format_html('<span class="sla-{}">{}</span>', state, text)
 
 
-admin.site.register(Question, ReadOnlyRecordAdmin)
-admin.site.register(TaskTemplate, ReadOnlyRecordAdmin)
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyRecordAdmin):
+    """Questions are edited on their item's page; this list is for reading and history."""
+
+    list_display = ["label", "item", "kind", "required", "order"]
+    list_select_related = ["item"]
+    list_filter = ["kind"]
+    search_fields = ["label", "key", "item__name"]
+
+
+@admin.register(TaskTemplate)
+class TaskTemplateAdmin(ReadOnlyRecordAdmin):
+    """Task templates are edited on their item's page."""
+
+    list_display = ["title", "item", "order", "group"]
+    list_select_related = ["item", "group"]
+    search_fields = ["title", "item__name"]
+
+
 admin.site.register(RequestComment, CommentAdmin)
 admin.site.register(RequestAttachment, AttachmentAdmin)
 admin.site.register(RequestSlaPause, SlaPauseAdmin)
