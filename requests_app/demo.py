@@ -18,6 +18,11 @@ MANAGERS = {
     "ravi": "sam",
     "nina": "sam",
     "hana": "sam",
+    "sam": "chris",
+    "chris": "pat",
+    "pat": "chris",
+    "alex": "chris",
+    "avery": "chris",
 }
 CATEGORIES = [
     ("Hardware", "Computers, phones and accessories."),

@@ -59,6 +59,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, name: str, **kwargs):
         kwargs.setdefault("auto_id", f"{name}-%s")
         super().__init__(*args, **kwargs)
+        self.name = name
         if "reason" in self.fields:
             self.fields["reason"].widget = forms.Textarea(attrs={"rows": 3})
 

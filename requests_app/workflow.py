@@ -26,7 +26,9 @@ from requests_app import approval, sla
 from requests_app.choices import BEFORE_FULFILMENT, OPEN_STATUSES, Status, TaskStatus
 
 NOT_IN_PORTAL = frozenset({"portal"})
-ONE_AT_A_TIME = frozenset({"portal", "admin_bulk"})
+# Approvers (line managers, approver groups) decide in the portal's approvals inbox and
+# the API, one request at a time, not on the record page or in the staff console.
+DECIDING_ELSEWHERE = frozenset({"portal", "admin", "admin_bulk"})
 # Run by the submitting service only (their moves are recorded like any other).
 ON_SUBMIT = frozenset({"portal", "admin", "admin_bulk", "api"})
 
@@ -249,7 +251,7 @@ WORKFLOW = Workflow(
             guard=_deciding,
             apply=_decide(Approval.Decision.APPROVED),
             after=_after_decision,
-            not_in=ONE_AT_A_TIME,
+            not_in=DECIDING_ELSEWHERE,
         ),
         Transition(
             "reject",
@@ -263,7 +265,7 @@ WORKFLOW = Workflow(
             public_reason=True,
             apply=_decide(Approval.Decision.REJECTED),
             after=_after_decision,
-            not_in=ONE_AT_A_TIME,
+            not_in=DECIDING_ELSEWHERE,
         ),
         Transition(
             "authorise",

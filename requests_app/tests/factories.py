@@ -13,9 +13,11 @@ _names = itertools.count(1)
 
 
 def setup() -> dict:
-    """The demo people; emma and eli report to chris, dana to sam."""
+    """The demo people with their line managers (as in the demo)."""
+    from requests_app.demo import MANAGERS
+
     users = load_people()
-    for person, manager in (("emma", "chris"), ("eli", "chris"), ("dana", "sam")):
+    for person, manager in MANAGERS.items():
         Profile.objects.update_or_create(user=users[person], defaults={"manager": users[manager]})
     return users
 

@@ -13,9 +13,10 @@ from requests_app.tests.factories import make_item, make_request, setup
 
 
 def people():
-    """The employee first, her line manager (the approver), the service desk."""
+    """The employee first, the service desk (whose manager is chris), then chris, the
+    line manager who approves what both request."""
     users = setup()
-    return [users["emma"], users["chris"], users["sam"]]
+    return [users["emma"], users["sam"], users["chris"]]
 
 
 def create(requester, **fields):
