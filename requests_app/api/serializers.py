@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.templatetags.static import static
 from rest_framework import serializers
 
-from itsm.api.inputs import RecordReadSerializer, StrictFieldsMixin
+from itsm.api.inputs import RecordReadSerializer, StrictFieldsMixin, VersionedSerializer
+from itsm.choices import Priority
 from itsm.models import ApprovalTrack
 from requests_app.models import CatalogItem, FulfilmentTask, Question, ServiceRequest
 from requests_app.services.records import MAX_QUANTITY
@@ -132,6 +133,12 @@ class ServiceRequestCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     quantity = serializers.IntegerField(
         min_value=1, max_value=MAX_QUANTITY, required=False, default=1
     )
+
+
+class ServiceRequestUpdateSerializer(
+    VersionedSerializer, StrictFieldsMixin, serializers.Serializer
+):
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
 
 
 class ApprovalDecisionSerializer(serializers.Serializer):

@@ -11,7 +11,6 @@ definitions, and the task endpoints built from ``requests_app.task_workflow``.
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
 from itsm import approvals
@@ -37,14 +36,10 @@ class ServiceRequestViewSet(RecordViewSet):
     list_serializers = PAIR
     detail_serializers = PAIR
     create_serializers = (s.ServiceRequestCreateSerializer, s.ServiceRequestCreateSerializer)
-    update_serializers = create_serializers
+    update_serializers = (s.ServiceRequestUpdateSerializer, s.ServiceRequestUpdateSerializer)
     filterset_class = RequestFilter
     filter_backends = [StrictFilterBackend]
     pagination_class = KeysetPagination
-
-    @property
-    def allowed_methods(self):
-        return [m for m in super().allowed_methods if m != "PATCH"]
 
     def create_record(self, data):
         return services.request_submit(
@@ -55,11 +50,9 @@ class ServiceRequestViewSet(RecordViewSet):
             quantity=data["quantity"],
         )
 
-    @extend_schema(exclude=True)
-    def partial_update(self, request, pk=None):
-        self.get_object()
-        raise MethodNotAllowed(
-            request.method, detail="A submitted request is not edited: comment on it or cancel it."
+    def update_record(self, record, changes, version):
+        return services.request_update(
+            request_id=record.pk, actor=self.request.user, changes=changes, expected_version=version
         )
 
     @extend_schema(responses={200: s.TrackSerializer(many=True), 404: NOT_FOUND})

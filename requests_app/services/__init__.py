@@ -7,7 +7,7 @@ from requests_app.services.contributions import (
     request_watch,
 )
 from requests_app.services.jobs import request_auto_close_due, request_sla_check_due
-from requests_app.services.records import may_request_for, request_submit
+from requests_app.services.records import may_request_for, request_submit, request_update
 from requests_app.services.tasks import task_transition
 from requests_app.services.transitions import request_transition
 
@@ -20,6 +20,7 @@ __all__ = [
     "request_sla_check_due",
     "request_submit",
     "request_transition",
+    "request_update",
     "request_watch",
     "task_transition",
 ]

@@ -117,3 +117,29 @@ def request_submit(
             name = "request_approval" if item.needs_approval else "accept"
             request = request_transition(request_id=request.pk, name=name, actor=actor)
     return request
+
+
+def request_update(*, request_id, actor, changes: dict, expected_version: int) -> ServiceRequest:
+    """Staff set a request's priority (its SLA targets follow); nothing else is edited
+    once submitted: requesters comment or cancel."""
+    from itsm.writes import lock_record, save_record
+    from requests_app.workflow import request_staff
+
+    unknown = set(changes) - {"priority"}
+    if unknown:
+        raise ValidationError({name: "This field cannot be edited." for name in sorted(unknown)})
+    with transaction.atomic():
+        request = lock_record(ServiceRequest, request_id, expected_version=expected_version)
+        if not request_staff(actor, request):
+            raise Refused("not_permitted", "Only the service desk may change a request.")
+        if request.is_finished:
+            raise Refused(
+                "record_closed", number=request.number, state=request.get_status_display().lower()
+            )
+        fields = set()
+        if "priority" in changes and changes["priority"] != request.priority:
+            request.priority = changes["priority"]
+            fields |= {"priority", *sla.refresh(request)}
+        if fields:
+            save_record(request, actor=actor, reason="edit", fields=fields)
+    return request

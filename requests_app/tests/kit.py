@@ -20,6 +20,7 @@ def people():
 
 
 def create(requester, **fields):
+    setup()  # the line managers the item's approval needs
     item = make_item(approval="manager", tasks=())
     return make_request(requester=requester, item=item, start=False, **fields)
 

@@ -81,13 +81,21 @@ def test_catalog_items_carry_their_questions(users):
     assert found["questions"][1]["condition"] == {"key": "model", "value": "Power"}
 
 
-def test_requests_are_not_edited(users):
+def test_only_staff_edit_a_request_and_only_its_priority(users):
     request = make_request(requester=users["emma"])
+    url = f"/api/v1/requests/{request.pk}/"
+    version = request.version
 
-    answer = client_for(users["emma"]).patch(
-        f"/api/v1/requests/{request.pk}/", {"version": 1}, format="json"
+    assert (
+        client_for(users["emma"])
+        .patch(url, {"version": version, "priority": 2}, format="json")
+        .status_code
+        == 403
     )
-    assert answer.status_code == 405
+    sam = client_for(users["sam"])
+    assert sam.patch(url, {"version": version, "quantity": 3}, format="json").status_code == 400
+    edited = sam.patch(url, {"version": version, "priority": 2}, format="json")
+    assert edited.status_code == 200 and edited.json()["priority"] == 2
 
 
 def test_tasks_api_for_staff_only(users):
