@@ -178,6 +178,9 @@ def test_who_may_request_for_whom(users):
 
 
 def test_a_manager_approval_for_someone_without_a_manager_is_refused_up_front(users):
+    from itsm.models import Profile
+
+    Profile.objects.filter(user=users["hana"]).update(manager=None)
     item = make_item(approval="manager")
 
     with pytest.raises(ValidationError) as invalid:
