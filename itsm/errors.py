@@ -128,9 +128,7 @@ CODES: dict[str, ErrorCode] = {
     "task_predecessors_unfinished": ErrorCode(
         CONFLICT, "This task waits for the tasks before it: {waiting}."
     ),
-    "task_assignee_not_in_group": ErrorCode(
-        BAD_INPUT, "The assignee must be a member of {group}."
-    ),
+    "task_assignee_not_in_group": ErrorCode(BAD_INPUT, "The assignee must be a member of {group}."),
 }
 
 
