@@ -136,6 +136,21 @@ CODES: dict[str, ErrorCode] = {
     "action_item_one_link": ErrorCode(
         BAD_INPUT, "An action item links to a problem or to a change, not both."
     ),
+    # Service requests
+    "request_item_unavailable": ErrorCode(FORBIDDEN, "You may not request {item}."),
+    "request_for_not_permitted": ErrorCode(
+        FORBIDDEN, "You may request only for yourself or for the people who report to you."
+    ),
+    "request_not_approved": ErrorCode(CONFLICT, "{number} has no approved approval track."),
+    "request_not_rejected": ErrorCode(CONFLICT, "{number} has no rejected approval track."),
+    "request_needs_no_approval": ErrorCode(CONFLICT, "{item} needs no approval."),
+    "request_tasks_unfinished": ErrorCode(
+        CONFLICT, "{number} still has fulfilment tasks to do, or none of them was done."
+    ),
+    "task_predecessors_unfinished": ErrorCode(
+        CONFLICT, "This task waits for the tasks before it: {waiting}."
+    ),
+    "task_assignee_not_in_group": ErrorCode(BAD_INPUT, "The assignee must be a member of {group}."),
 }
 
 

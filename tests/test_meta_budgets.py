@@ -85,6 +85,17 @@ BUDGET_TESTS |= {
     "postmortems:list": f"{POSTMORTEM_LISTS}::test_portal_list",
     "postmortem-list": f"{POSTMORTEM_LISTS}::test_api_list",
 }
+REQUEST_LISTS = "requests_app/tests/test_lists.py"
+BUDGET_TESTS |= {
+    "requests_app:list": f"{REQUEST_LISTS}::test_portal_my_requests",
+    "servicerequest-list": f"{REQUEST_LISTS}::test_api_request_list",
+    "servicerequest-approvals": f"{REQUEST_LISTS}::test_api_lists_of_one_request",
+    "servicerequest-tasks": f"{REQUEST_LISTS}::test_api_lists_of_one_request",
+    "servicerequest-comments": f"{REQUEST_LISTS}::test_api_lists_of_one_request",
+    "servicerequest-history": f"{REQUEST_LISTS}::test_api_lists_of_one_request",
+    "requesttask-list": f"{REQUEST_LISTS}::test_api_task_list",
+    "catalogitem-list": f"{REQUEST_LISTS}::test_api_catalog_items",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 

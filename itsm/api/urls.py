@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("oncall.api.urls")),
     path("", include("alerts.api.urls")),
     path("", include("postmortems.api.urls")),
+    path("", include("requests_app.api.urls")),
 ]

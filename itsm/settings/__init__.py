@@ -298,6 +298,8 @@ CHANGE_START_REMINDER_HOURS = int(os.environ.get("CHANGE_START_REMINDER_HOURS", 
 # Changes: the CAB meets on this weekday (0 is Monday); its agenda covers this many days.
 CHANGE_CAB_WEEKDAY = int(os.environ.get("CHANGE_CAB_WEEKDAY", 3))
 CHANGE_CAB_HORIZON_DAYS = int(os.environ.get("CHANGE_CAB_HORIZON_DAYS", 14))
+# Days a fulfilled service request waits for its requester's confirmation before closing.
+REQUEST_CONFIRMATION_DAYS = int(os.environ.get("REQUEST_CONFIRMATION_DAYS", 5))
 SYSTEM_USERNAME = "system"
 
 # The SLA job handles due records in batches (one transaction and a few queries each) and
@@ -353,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
     "change-schedule-reminders": {
         "task": "changes.tasks.change_schedule_reminders",
         "schedule": 900.0,
+    },
+    "request-sla-check": {"task": "requests_app.tasks.request_sla_check", "schedule": 60.0},
+    "request-auto-close": {
+        "task": "requests_app.tasks.request_auto_close",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 
