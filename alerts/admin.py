@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from alerts import services, test_alerts
+from alerts import sample_alerts, services
 from alerts.choices import InboxState
 from alerts.models import AlertEvent, AlertInbox, Integration, MaintenanceWindow
 from itsm.admin.history import ReadOnlyHistoryMixin, ReadOnlyRecordAdmin
@@ -33,7 +33,7 @@ class IntegrationAdmin(ReadOnlyHistoryMixin):
     @admin.action(description="Send a test alert")
     def send_test_alert(self, request, queryset):
         for integration in queryset:
-            body, headers = test_alerts.delivery(integration, at=timezone.now())
+            body, headers = sample_alerts.delivery(integration, at=timezone.now())
             with transaction.atomic():
                 inbox = services.inbox_receive(integration=integration, body=body, headers=headers)
             self.message_user(

@@ -16,6 +16,7 @@ class ChangesConfig(AppConfig):
         from changes.workflow import WORKFLOW
         from itsm import roles
         from itsm.demo import register_demo_loader
+        from itsm.portal.approvals import ApprovalSection, register_approval_section
         from itsm.portal.home import register_home_section
         from itsm.portal.nav import register_nav_link
         from itsm.registry import RecordType, register_record_type
@@ -53,8 +54,15 @@ class ChangesConfig(AppConfig):
         register_home_section(
             title="Changes awaiting my approval",
             provider=lambda user: [row.change for row in selectors.approval_inbox(user=user)][:10],
-            list_url_name="changes:inbox",
+            list_url_name="portal:approvals",
             visible_to=selectors.sees_all_changes,
+        )
+        register_approval_section(
+            ApprovalSection(
+                title="Changes",
+                rows=selectors.approval_inbox,
+                template="changes/_approval_row.html",
+            )
         )
         # CAB members are IT staff who also raise changes (and may not approve their own).
         roles.register_role_permissions(

@@ -1,11 +1,12 @@
 from django.urls import path
 
 from changes import views
+from itsm.portal.approvals import approvals_inbox
 
 app_name = "changes"
 
 urlpatterns = [
-    path("approvals/", views.inbox, name="inbox"),
+    path("approvals/", approvals_inbox, name="inbox"),
     path("calendar/", views.change_calendar, name="calendar"),
     path("cab-agenda/", views.cab_agenda, name="cab_agenda"),
     path("<int:pk>/decide/", views.decide, name="decide"),

@@ -1,10 +1,9 @@
 """Staff pages of the portal for changes.
 
-The approvals inbox: an approver's pending change approvals with the
-change's plans, risk answers, schedule and conflicts, approve or reject with a comment,
-and their past decisions. Reads through the selectors, decisions through the change's
-``approve`` and ``reject`` transitions (separation of duties and stale versions are
-refused there, as in every other interface).
+Deciding from the shared approvals inbox (``itsm.portal.approvals``, where the change
+section shows each change's plans, risk answers, schedule and conflicts): approve or
+reject with a comment through the change's ``approve`` and ``reject`` transitions
+(separation of duties and stale versions are refused there, as in every other interface).
 
 The change calendar: month and week views of the changes holding a planned window and
 the freeze windows, server-rendered (plain links and a GET form, no script needed).
@@ -26,23 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from changes import calendar, selectors, services
 from changes.forms import CabAgendaForm, CalendarForm, DecisionForm
 from itsm.errors import Refused
-
-HISTORY_SHOWN = 20
-
-
-def _inbox(request, *, error: str = "", status: int = 200):
-    context = {
-        "rows": selectors.approval_inbox(user=request.user),
-        "decisions": list(selectors.decisions_by(user=request.user)[:HISTORY_SHOWN]),
-        "error": error,
-    }
-    return render(request, "changes/inbox.html", context, status=status)
-
-
-@login_required
-@require_safe
-def inbox(request):
-    return _inbox(request)
+from itsm.portal.approvals import approvals_page
 
 
 @login_required
@@ -51,7 +34,7 @@ def decide(request, pk):
     change = selectors.change_get_for_user(user=request.user, pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _inbox(request, error="Choose approve or reject.", status=400)
+        return approvals_page(request, error="Choose approve or reject.", status=400)
     data = form.cleaned_data
     try:
         services.change_transition(
@@ -62,10 +45,11 @@ def decide(request, pk):
             reason=data["comment"],
         )
     except Refused as refused:
-        return _inbox(request, error=f"{change.number}: {refused.message}", status=refused.status)
+        error = f"{change.number}: {refused.message}"
+        return approvals_page(request, error=error, status=refused.status)
     done = "Approved" if data["decision"] == "approve" else "Rejected"
     messages.success(request, f"{done} {change.number}.")
-    return redirect("changes:inbox")
+    return redirect("portal:approvals")
 
 
 @login_required

@@ -21,6 +21,10 @@ class ItsmConfig(AppConfig):
     def ready(self):
         from itsm import security_log  # noqa: F401  (connects the login signal receivers)
         from itsm.api import revocation  # noqa: F401  (revokes tokens of deactivated users)
+        from itsm.portal.nav import register_nav_link
+
+        # One inbox for every record type's approvals (itsm.portal.approvals).
+        register_nav_link(label="Approvals", url_name="portal:approvals")
 
         # Sent once per app after every migrate or flush; later apps' permissions only
         # exist after their own signal, so the sync runs each time (it is idempotent).

@@ -8,6 +8,7 @@ class RequestsAppConfig(AppConfig):
     def ready(self):
         from itsm import roles
         from itsm.demo import register_demo_loader
+        from itsm.portal.approvals import ApprovalSection, register_approval_section
         from itsm.portal.home import register_home_section
         from itsm.portal.nav import register_nav_link
         from itsm.registry import RecordType, register_record_type
@@ -47,11 +48,17 @@ class RequestsAppConfig(AppConfig):
         register_home_section(
             title="Requests awaiting my approval",
             provider=lambda user: [row.request for row in selectors.approval_inbox(user=user)][:10],
-            list_url_name="requests_app:inbox",
+            list_url_name="portal:approvals",
         )
         register_nav_link(label="Request something", url_name="requests_app:catalog")
         register_nav_link(label="My requests", url_name="requests_app:list")
-        register_nav_link(label="Request approvals", url_name="requests_app:inbox")
+        register_approval_section(
+            ApprovalSection(
+                title="Service requests",
+                rows=selectors.approval_inbox,
+                template="requests_app/_approval_row.html",
+            )
+        )
         roles.register_role_permissions(
             self.label,
             {

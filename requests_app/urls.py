@@ -1,5 +1,6 @@
 from django.urls import path
 
+from itsm.portal.approvals import approvals_inbox
 from requests_app import views
 
 app_name = "requests_app"
@@ -8,7 +9,7 @@ urlpatterns = [
     path("", views.request_list, name="list"),
     path("catalog/", views.catalog, name="catalog"),
     path("catalog/<int:pk>/", views.item, name="item"),
-    path("approvals/", views.inbox, name="inbox"),
+    path("approvals/", approvals_inbox, name="inbox"),
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/comment/", views.comment_add, name="comment"),

@@ -3,8 +3,9 @@
 The catalogue (by category, with search), an item's form drawn from its questions (it
 works without JavaScript and keeps what was typed when the server finds errors; a small
 script only hides questions whose condition is not met), "My requests", the request page
-(the shared :class:`itsm.portal.records.RecordPortal`) and the approvals inbox for
-requests, whose decisions go through the ``approve`` and ``reject`` transitions.
+(the shared :class:`itsm.portal.records.RecordPortal`), and deciding from the shared
+approvals inbox (``itsm.portal.approvals``) through the ``approve`` and ``reject``
+transitions.
 """
 
 from django.contrib import messages
@@ -270,13 +271,6 @@ def request_watch(request, pk):
 
 
 @login_required
-def inbox(request):
-    return render(
-        request, "requests_app/inbox.html", {"rows": selectors.approval_inbox(user=request.user)}
-    )
-
-
-@login_required
 @require_POST
 def decide(request, pk):
     record = selectors.request_get_for_user(user=request.user, pk=pk)
@@ -284,7 +278,7 @@ def decide(request, pk):
     version = request.POST.get("version", "")
     if decision not in ("approve", "reject") or not version.isdigit():
         messages.error(request, "Choose approve or reject.")
-        return redirect("requests_app:inbox")
+        return redirect("portal:approvals")
     try:
         services.request_transition(
             request_id=record.pk,
@@ -297,4 +291,4 @@ def decide(request, pk):
         messages.error(request, f"{record.number}: {refused.message}")
     else:
         messages.success(request, DONE[decision].format(number=record.number))
-    return redirect("requests_app:inbox")
+    return redirect("portal:approvals")

@@ -96,6 +96,10 @@ BUDGET_TESTS |= {
     "requesttask-list": f"{REQUEST_LISTS}::test_api_task_list",
     "catalogitem-list": f"{REQUEST_LISTS}::test_api_catalog_items",
 }
+BUDGET_TESTS |= {
+    "portal:approvals": "tests/test_approvals_inbox.py::"
+    "test_the_inbox_costs_the_same_for_one_or_many_records",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 

@@ -116,9 +116,6 @@ class AlertIngestView(APIView):
         ),
     )
     def post(self, request, slug):
-        content_type = request.content_type.split(";")[0].strip().lower()
-        if content_type != "application/json":
-            return _error(415, "unsupported_media_type", "Send application/json.")
         limit = settings.ALERTS_MAX_BODY_BYTES
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -133,6 +130,9 @@ class AlertIngestView(APIView):
             return _unavailable()
         if integration is None:
             return _error(404, "not_found", "Not found.")
+        content_type = request.content_type.split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return _error(415, "unsupported_media_type", "Send application/json.")
         body = request.body
         if len(body) > limit:
             return _error(413, "request_too_large", f"The body may be at most {limit} bytes.")

@@ -20,7 +20,7 @@ BUDGETS = {
     "change-history": 6,
     "changetemplate-list": 8,
     "approval-list": 7,
-    "inbox": 8,
+    "inbox": 9,  # the shared inbox also asks for the requests waiting on the person
     "admin-changelist": 8,
 }
 
