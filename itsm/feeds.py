@@ -19,6 +19,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -139,9 +140,18 @@ def token_for(kind: str, secret: str) -> FeedToken | None:
     return token if feed.visible_to(token.user) else None
 
 
+USE_NOTED_EVERY = timedelta(hours=1)
+
+
 def feed_used(token: FeedToken) -> None:
-    """Note when the address was last fetched (not audited: it is not a change)."""
-    FeedToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    """Note when the address was last fetched, at most once an hour (calendar apps poll):
+    each noted use is a history row, so a leaked address shows who fetched it and when."""
+    now = timezone.now()
+    if token.last_used_at and now - token.last_used_at < USE_NOTED_EVERY:
+        return
+    token.last_used_at = now
+    record_change(token, token.user, "feed fetched")
+    token.save(update_fields=["last_used_at"])
 
 
 def uid(name: str, pk) -> str:

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["itsm", "incidents", "problems", "changes", "requests_app"]
+# Every top-level package but the tests and the bench.
+APPS = sorted(
+    init.parent.name
+    for init in ROOT.glob("*/__init__.py")
+    if init.parent.name not in {"tests", "bench"}
+)
 BULK = {"bulk_create", "bulk_update"}
 QUERYSET_HINTS = {"objects", "filter", "exclude", "all", "select_for_update", "select_related"}
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from changes.choices import ChangeType
 from changes.models import Change, StandardChangeTemplate, TemplateVersion
 from itsm.api.inputs import RecordReadSerializer, StrictFieldsMixin, VersionedSerializer
-from itsm.models import Approval, ApprovalTrack, Category, ConfigurationItem, Service, Team
+from itsm.models import ApprovalTrack, Category, ConfigurationItem, Service, Team
 from itsm.validators import validate_single_line
 from problems.models import Problem
 
@@ -116,45 +116,6 @@ class ChangeCreateSerializer(ChangeWriteSerializer):
 class ChangeUpdateSerializer(VersionedSerializer, ChangeWriteSerializer):
     """An edit: ``version`` is required; a scope edit after submission returns the change
     to assessment and voids its approvals."""
-
-
-class ApprovalSerializer(RecordReadSerializer):
-    approver = serializers.CharField(source="approver.username", read_only=True)
-    step = serializers.CharField(source="step.describe", read_only=True)
-
-    class Meta:
-        model = Approval
-        fields = (
-            "id",
-            "step",
-            "approver",
-            "decision",
-            "comment",
-            "record_version",
-            "decided_at",
-            "voided_at",
-        )
-        read_only_fields = fields
-
-
-class TrackSerializer(RecordReadSerializer):
-    policy = serializers.CharField(source="policy.name", read_only=True)
-    step = serializers.CharField(source="step.describe", read_only=True, allow_null=True)
-    approvals = ApprovalSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = ApprovalTrack
-        fields = (
-            "id",
-            "policy",
-            "state",
-            "step",
-            "started_at",
-            "ended_at",
-            "ended_reason",
-            "approvals",
-        )
-        read_only_fields = fields
 
 
 class InboxSerializer(RecordReadSerializer):

@@ -18,6 +18,7 @@ from changes.filtersets import ChangeFilter, TemplateFilter
 from changes.models import Change, StandardChangeTemplate
 from changes.schedule import change_collisions
 from itsm import approvals
+from itsm.api.approvals import TrackSerializer
 from itsm.api.filters import StrictFilterBackend
 from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
 from itsm.api.records import RecordViewSet
@@ -58,12 +59,12 @@ class ChangeViewSet(RecordViewSet):
             change_id=record.pk, actor=self.request.user, changes=changes, expected_version=version
         )
 
-    @extend_schema(responses={200: s.TrackSerializer(many=True)})
+    @extend_schema(responses={200: TrackSerializer(many=True)})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def approvals(self, request, pk=None):
         """Every approval track of the change, newest first, with its decisions."""
         change = self.get_object()
-        return Response(s.TrackSerializer(approvals.tracks_of(change), many=True).data)
+        return Response(TrackSerializer(approvals.tracks_of(change), many=True).data)
 
     @extend_schema(responses={200: None})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

@@ -14,6 +14,7 @@ from incidents.models import Incident
 from incidents.selectors import incident_list_visible_to
 from incidents.sla import INCIDENT_SLA
 from itsm.api.inputs import MAX_ID, RecordReadSerializer, StrictFieldsMixin, VersionedSerializer
+from itsm.api.serializers import NamedRefSerializer
 from itsm.api.sla import SlaField
 from itsm.choices import Level, Priority, RecordKind
 from itsm.markup import MAX_LENGTH
@@ -74,11 +75,6 @@ STAFF_READ_FIELDS = EMPLOYEE_READ_FIELDS + (
 
 
 # --- Read ---------------------------------------------------------------------------------
-
-
-class NamedRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
 
 
 class UserRefSerializer(serializers.Serializer):

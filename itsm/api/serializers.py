@@ -3,6 +3,13 @@ from rest_framework import serializers
 from itsm.models import Category, ConfigurationItem, PriorityMatrixCell, Service, Team
 
 
+class NamedRefSerializer(serializers.Serializer):
+    """A reference to a named row (a team, a service, a category): its id and name."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class TeamSerializer(serializers.ModelSerializer):
     class Meta:
         model = Team

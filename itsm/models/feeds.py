@@ -22,7 +22,7 @@ class FeedToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    history = audit_history(excluded_fields=["last_used_at"])
+    history = audit_history()
 
     class Meta:
         constraints = [

@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentResolutionCodeEnum": "incidents.choices.ResolutionCode",
         "ProblemStatusEnum": "problems.choices.Status",
         "ProblemResolutionCodeEnum": "problems.choices.ResolutionCode",
+        "TaskStatusEnum": "requests_app.choices.TaskStatus",
+        "PostmortemStatusEnum": "postmortems.choices.Status",
     },
     # The schema maps every endpoint; only signed-in users may read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -76,7 +76,21 @@ def test_a_new_address_replaces_the_old_one(feed):
     assert Client().get(_path(feeds.feed_url("test-things", old))).status_code == 404
     assert Client().get(_path(feeds.feed_url("test-things", new))).status_code == 200
     assert FeedToken.objects.filter(user=user, revoked_at__isnull=True).count() == 1
-    assert FeedToken.history.filter(user=user).count() == 3
+    # Issued, revoked, issued again, and the new address's first fetch.
+    assert FeedToken.history.filter(user=user).count() == 4
+
+
+def test_a_fetch_is_noted_once_an_hour(feed):
+    user = UserFactory(username="fiona")
+    path = _path(feeds.feed_url("test-things", feeds.feed_issue(user=user, kind="test-things")))
+
+    for _ in range(3):
+        assert Client().get(path).status_code == 200
+
+    token = FeedToken.objects.get(user=user)
+    assert token.last_used_at is not None
+    noted = FeedToken.history.filter(id=token.pk, history_change_reason="feed fetched")
+    assert noted.count() == 1
 
 
 @pytest.mark.parametrize("path", ["/feeds/test-things/nonsense.ics", "/feeds/unknown/nonsense.ics"])

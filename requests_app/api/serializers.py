@@ -5,15 +5,10 @@ from django.templatetags.static import static
 from rest_framework import serializers
 
 from itsm.api.inputs import RecordReadSerializer, StrictFieldsMixin, VersionedSerializer
+from itsm.api.serializers import NamedRefSerializer
 from itsm.choices import Priority
-from itsm.models import ApprovalTrack
 from requests_app.models import CatalogItem, FulfilmentTask, Question, ServiceRequest
 from requests_app.services.records import MAX_QUANTITY
-
-
-class NamedRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
 
 
 class ConditionSerializer(serializers.Serializer):
@@ -139,26 +134,6 @@ class ServiceRequestUpdateSerializer(
     VersionedSerializer, StrictFieldsMixin, serializers.Serializer
 ):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-
-
-class ApprovalDecisionSerializer(serializers.Serializer):
-    approver = serializers.CharField(source="approver.username", read_only=True)
-    step = serializers.CharField(source="step.describe", read_only=True)
-    decision = serializers.CharField(read_only=True)
-    comment = serializers.CharField(read_only=True)
-    decided_at = serializers.DateTimeField(read_only=True)
-    voided_at = serializers.DateTimeField(read_only=True, allow_null=True)
-
-
-class TrackSerializer(RecordReadSerializer):
-    policy = serializers.CharField(source="policy.name", read_only=True)
-    step = serializers.CharField(source="step.describe", read_only=True, allow_null=True)
-    approvals = ApprovalDecisionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = ApprovalTrack
-        fields = ("id", "policy", "state", "step", "started_at", "ended_at", "approvals")
-        read_only_fields = fields
 
 
 class TaskSerializer(RecordReadSerializer):

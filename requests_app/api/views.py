@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from itsm import approvals
+from itsm.api.approvals import TrackSerializer
 from itsm.api.filters import StrictFilterBackend
 from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
 from itsm.api.parsers import JSONParser
@@ -55,12 +56,12 @@ class ServiceRequestViewSet(RecordViewSet):
             request_id=record.pk, actor=self.request.user, changes=changes, expected_version=version
         )
 
-    @extend_schema(responses={200: s.TrackSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(responses={200: TrackSerializer(many=True), 404: NOT_FOUND})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def approvals(self, request, pk=None):
         """Every approval track of the request, newest first, with its decisions."""
         record = self.get_object()
-        return Response(s.TrackSerializer(approvals.tracks_of(record), many=True).data)
+        return Response(TrackSerializer(approvals.tracks_of(record), many=True).data)
 
     @extend_schema(responses={200: s.TaskSerializer(many=True), 404: NOT_FOUND})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
