@@ -1,6 +1,7 @@
 """The code's shape: small modules and no import cycle between the project's modules."""
 
 import ast
+import tomllib
 from pathlib import Path
 
 from django.conf import settings
@@ -85,3 +86,11 @@ def test_the_cycle_finder_sees_top_level_cycles_only(tmp_path):
     assert graph == {"a": {"b"}, "b": {"c"}, "c": {"a"}}
     assert find_cycles(graph) == [["a", "b", "c", "a"]]
     assert find_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_every_package_with_tests_is_in_the_test_command():
+    testpaths = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"
+    ]["testpaths"]
+    with_tests = {package for package in PACKAGES if (ROOT / package / "tests").is_dir()}
+    assert with_tests - set(testpaths) == set()
