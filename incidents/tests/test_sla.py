@@ -42,7 +42,7 @@ def test_across_a_weekend(emma, clock):
 
 
 def test_across_a_holiday(emma, clock):
-    calendar = SlaPolicy.objects.get(is_default=True).calendar
+    calendar = SlaPolicy.objects.get(is_default=True, kind="incident").calendar
     Holiday.objects.create(
         calendar=calendar,
         name="Spring holiday",
@@ -142,7 +142,7 @@ def _use_calendar(time_zone):
         WorkingHours.objects.create(
             calendar=calendar, weekday=weekday, start=dt.time(9), end=dt.time(17)
         )
-    policy = SlaPolicy.objects.get(is_default=True)
+    policy = SlaPolicy.objects.get(is_default=True, kind="incident")
     policy.calendar = calendar
     policy.save()
 
@@ -334,7 +334,7 @@ def test_working_hours_inside_the_skipped_hour_start_at_the_end_of_the_gap(emma,
         WorkingHours.objects.create(
             calendar=calendar, weekday=weekday, start=dt.time(2, 15), end=dt.time(6)
         )
-    policy = SlaPolicy.objects.get(is_default=True)
+    policy = SlaPolicy.objects.get(is_default=True, kind="incident")
     policy.calendar = calendar
     policy.save()
     clock.now = at(2026, 3, 28, 12, 0)  # Saturday; Berlin springs forward on Sunday at 02:00
