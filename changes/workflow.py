@@ -16,16 +16,15 @@ template does not fit); ``submit_emergency`` makes any draft an emergency, with 
 ``approve`` and ``reject`` record a decision through the approvals engine (separation of
 duties: the requester and the implementer may not approve; the refusal names the rule).
 When the decision ends the track, the move it calls for (``authorise``,
-``authorise_emergency`` or ``decline``) runs once the decision is committed
-(``changes.services.transitions.advance``): a move a freeze window refuses then waits for
-the change manager. The scheduling transitions check freeze windows and collisions;
-scheduling into a collision needs an acknowledgement with a reason.
+``authorise_emergency`` or ``decline``) runs in the same transaction, as the system
+(``itsm.approvals.SignOff``): a move the table refuses then waits for the change manager.
+The scheduling transitions check freeze windows and collisions; scheduling into a
+collision needs an acknowledgement with a reason.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from changes import approval
@@ -38,8 +37,7 @@ from changes.choices import (
 )
 from changes.schedule import change_collisions, change_freezes
 from itsm import approvals
-from itsm.models import Approval, ApprovalTrack
-from itsm.notifications import notify_on_commit
+from itsm.models import ApprovalTrack
 from itsm.roles import CHANGE_MANAGER, has_role, role_allows
 from itsm.workflow import Input, Transition, TransitionNotAllowed, Workflow
 
@@ -57,10 +55,6 @@ def change_staff(user, change) -> bool:
 
 def change_manager(user, change) -> bool:
     return has_role(user, CHANGE_MANAGER)
-
-
-def approver(user, change) -> bool:
-    return approvals.may_decide_now(user, change)
 
 
 # --- Guards ---------------------------------------------------------------------------------
@@ -122,24 +116,6 @@ def _submit_emergency_guard(change, params):
     _check_window(change, params, "requesting emergency authorisation", emergency=True)
 
 
-def _track_ended(state: str, code: str):
-    def guard(change, params):
-        track = approval.latest_track(change)
-        if track is None or track.state != state:
-            raise TransitionNotAllowed(code, number=change.number)
-
-    return guard
-
-
-def _deciding(change, params):
-    actor = params.get("actor")
-    if actor is None:
-        return
-    for rule, person_id in approval.separation_of_duties(change).items():
-        if person_id is not None and person_id == actor.pk:
-            raise TransitionNotAllowed("approver_conflict", rule=rule, number=change.number)
-
-
 def _close_guard(change, params):
     code = params.get("closure_code")
     if code not in ClosureCode.values:
@@ -185,38 +161,30 @@ def _open_emergency(change, actor):
     )
 
 
-def _decide(decision: str):
-    def apply(change, params):
-        waiting = approvals.pending_track(change)
-        waiting_step = waiting.step_id if waiting else None
-        track = approvals.decide(
-            change,
-            actor=params["actor"],
-            decision=decision,
-            comment=str(params.get("reason") or ""),
-            conflicts=approval.separation_of_duties(change),
-        )
-        fields = []
-        if track.state == ApprovalTrack.State.APPROVED and change.retrospective_due_at:
-            change.retrospective_approved_at = timezone.now()
-            fields.append("retrospective_approved_at")
-        change._ended_track = track.state
-        change._opened_step = track.step_id if track.step_id != waiting_step else None
-        return fields
-
-    return apply
+def _retrospective(change, track) -> list[str]:
+    if track.state == ApprovalTrack.State.APPROVED and change.retrospective_due_at:
+        change.retrospective_approved_at = timezone.now()
+        return ["retrospective_approved_at"]
+    return []
 
 
-def _after_decision(change, actor):
-    """Tell the next step's approvers it opened, or move the change on once the decision
-    that ended its track is committed."""
-    if change._ended_track == ApprovalTrack.State.PENDING and change._opened_step:
-        notify_on_commit(change, "approval_requested", step=change._opened_step)
-    if change._ended_track == ApprovalTrack.State.PENDING or change.retrospective_due_at:
-        return
-    from changes.services.transitions import advance
+# What follows an ended approval track, by the state the change waits in (a change
+# implemented before approval stays where it is: the decision only signs it off).
+MOVES = {
+    (Status.AUTHORISATION, ApprovalTrack.State.APPROVED): "authorise",
+    (Status.EMERGENCY_AUTHORISATION, ApprovalTrack.State.APPROVED): "authorise_emergency",
+    (Status.AUTHORISATION, ApprovalTrack.State.REJECTED): "decline",
+    (Status.EMERGENCY_AUTHORISATION, ApprovalTrack.State.REJECTED): "decline",
+}
 
-    transaction.on_commit(lambda: advance(change.pk))
+SIGN_OFF = approvals.SignOff(
+    workflow=lambda: WORKFLOW,
+    conflicts=approval.separation_of_duties,
+    on_approved=lambda change: MOVES.get((change.status, ApprovalTrack.State.APPROVED)),
+    on_rejected=lambda change: MOVES.get((change.status, ApprovalTrack.State.REJECTED)),
+    step_opened="approval_requested",
+    decided=_retrospective,
+)
 
 
 def _apply_without_approval(change, params):
@@ -365,7 +333,7 @@ WORKFLOW = Workflow(
             "Authorised: implement",
             change_staff,
             STAFF,
-            guard=_track_ended(ApprovalTrack.State.APPROVED, "change_not_approved"),
+            guard=approvals.track_ended(ApprovalTrack.State.APPROVED, "change_not_approved"),
             apply=_apply_start,
             event="authorised",
             not_in=NOT_IN_PORTAL,
@@ -383,31 +351,8 @@ WORKFLOW = Workflow(
             event="scheduled",
             not_in=NOT_IN_PORTAL,
         ),
-        Transition(
-            "approve",
-            DECIDING,
-            None,
-            "Approve",
-            approver,
-            APPROVERS,
-            guard=_deciding,
-            apply=_decide(Approval.Decision.APPROVED),
-            after=_after_decision,
-            not_in=ONE_AT_A_TIME,
-        ),
-        Transition(
-            "reject",
-            DECIDING,
-            None,
-            "Reject",
-            approver,
-            APPROVERS,
-            guard=_deciding,
-            needs_reason=True,
-            apply=_decide(Approval.Decision.REJECTED),
-            after=_after_decision,
-            event="approval_rejected",
-            not_in=ONE_AT_A_TIME,
+        *SIGN_OFF.transitions(
+            DECIDING, APPROVERS, not_in=ONE_AT_A_TIME, rejected_event="approval_rejected"
         ),
         Transition(
             "authorise",
@@ -416,7 +361,7 @@ WORKFLOW = Workflow(
             "Authorised: schedule",
             change_staff,
             STAFF,
-            guard=_track_ended(ApprovalTrack.State.APPROVED, "change_not_approved"),
+            guard=approvals.track_ended(ApprovalTrack.State.APPROVED, "change_not_approved"),
             event="scheduled",
             not_in=NOT_IN_PORTAL,
         ),
@@ -427,7 +372,7 @@ WORKFLOW = Workflow(
             "Rejected by the approvers",
             change_staff,
             STAFF,
-            guard=_track_ended(ApprovalTrack.State.REJECTED, "change_not_rejected"),
+            guard=approvals.track_ended(ApprovalTrack.State.REJECTED, "change_not_rejected"),
             apply=_apply_finish,
             event="rejected",
             not_in=NOT_IN_PORTAL,

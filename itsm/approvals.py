@@ -6,19 +6,30 @@ record, a stale page is refused by the runner's version check, and the state mov
 follows a reached quorum happens in the same transaction as the decision. Separation of
 duties is data the record app passes in: the people the record names in roles that must
 not approve it (``{"requested it": requester, "implements it": implementer}``).
+
+A record type declares how its table uses the engine with one :class:`SignOff`: its
+``approve`` and ``reject`` rows, and the move that follows an ended track, which the
+engine runs in the decision's own transaction (never a committed, ended track on a
+record that has not moved).
 """
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from itsm.audit import record_change
-from itsm.errors import Refused
+from itsm.audit import record_change, system_user
+from itsm.errors import Refused, TransitionNotAllowed
 from itsm.models.approvals import Approval, ApprovalPolicy, ApprovalStep, ApprovalTrack
 from itsm.models.people import Profile, manager_of
+from itsm.notifications import notify_on_commit
+from itsm.workflow import Transition, Workflow, run_transition
+
+log = logging.getLogger(__name__)
 
 PENDING = ApprovalTrack.State.PENDING
 APPROVED = ApprovalTrack.State.APPROVED
@@ -241,3 +252,128 @@ def may_decide_now(user, record) -> bool:
     """``user`` is one of the approvers the record's waiting step waits for."""
     track = pending_track(record)
     return bool(track and user and user.is_authenticated and may_decide(track, user))
+
+
+def latest_track(record) -> ApprovalTrack | None:
+    """The record's newest track, in any state, without its decisions."""
+    return ApprovalTrack.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).first()
+
+
+def track_ended(state: str, code: str):
+    """A guard for the move that follows a track: the record's newest track ended in
+    ``state``, else refused with ``code``."""
+
+    def guard(record, params):
+        track = latest_track(record)
+        if track is None or track.state != state:
+            raise TransitionNotAllowed(code, number=_number(record))
+
+    return guard
+
+
+# --- A record type's approve and reject ----------------------------------------------------
+
+FOLLOW_UP_REASON = "approval track ended"
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """How a record type's transition table uses the engine.
+
+    ``workflow()`` gives the record's table (a callable: the table is built from this
+    declaration); ``conflicts(record)`` the people who may not approve it, by the rule
+    that bars them; ``on_approved(record)`` and ``on_rejected(record)`` the transition
+    that follows a reached quorum or a rejection (None: the record stays as it is);
+    ``step_opened`` the event raised when a decision opens the next step; ``decided(record,
+    track)`` sets the record's own fields after each decision and returns their names.
+    """
+
+    workflow: Callable[[], Workflow]
+    conflicts: Callable[..., Conflicts]
+    on_approved: Callable[..., str | None]
+    on_rejected: Callable[..., str | None]
+    step_opened: str | None = None
+    decided: Callable[..., list[str]] | None = None
+
+    def transitions(
+        self,
+        sources: frozenset[str],
+        who: str,
+        *,
+        not_in: frozenset[str] = frozenset(),
+        rejected_event: str | None = None,
+        public_reason: bool = False,
+    ) -> list[Transition]:
+        """The ``approve`` and ``reject`` rows: record-only transitions (no target) that
+        the approvers the waiting step names may run."""
+        common = {"sources": sources, "target": None, "who": who, "not_in": not_in}
+        return [
+            Transition(
+                name="approve",
+                label="Approve",
+                allowed=may_decide_now,
+                apply=self._decide(Approval.Decision.APPROVED),
+                after=self.follow_up,
+                **common,
+            ),
+            Transition(
+                name="reject",
+                label="Reject",
+                allowed=may_decide_now,
+                needs_reason=True,
+                public_reason=public_reason,
+                apply=self._decide(Approval.Decision.REJECTED),
+                after=self.follow_up,
+                event=rejected_event,
+                **common,
+            ),
+        ]
+
+    def _decide(self, decision: str):
+        def apply(record, params):
+            waiting = pending_track(record) if self.step_opened else None
+            track = decide(
+                record,
+                actor=params["actor"],
+                decision=decision,
+                comment=str(params.get("reason") or ""),
+                conflicts=self.conflicts(record),
+            )
+            opened = waiting is not None and track.step_id != waiting.step_id
+            record._sign_off = (track.state, track.step_id if opened else None)
+            return list(self.decided(record, track)) if self.decided else []
+
+        return apply
+
+    def follow_up(self, record, actor) -> None:
+        """After a decision, on the locked record: tell the next step's approvers it
+        opened, or run the move the ended track calls for, as the system.
+
+        The move runs in a savepoint: one the table refuses (a freeze window placed
+        meanwhile) leaves the decision standing and the record waiting for staff.
+        """
+        state, opened_step = record._sign_off
+        if state == PENDING:
+            if opened_step is not None:
+                notify_on_commit(record, self.step_opened, step=opened_step)
+            return
+        name = (self.on_approved if state == APPROVED else self.on_rejected)(record)
+        if name is None:
+            return
+        system = system_user()
+        try:
+            with transaction.atomic():
+                run_transition(
+                    self.workflow(),
+                    model=type(record),
+                    pk=record.pk,
+                    name=name,
+                    actor=system,
+                    params={"actor": system, "reason": FOLLOW_UP_REASON},
+                )
+        except Refused as refused:
+            log.warning("%s not moved on (%s): %s", _number(record), name, refused.message)
+            return
+        record.refresh_from_db()

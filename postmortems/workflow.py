@@ -3,8 +3,8 @@
 ``submit`` sends a complete draft for sign-off (an approval track on the policy of the
 incident's service, see ``postmortems.approval``); the approvers ``approve`` or
 ``reject`` through the approvals engine; the decision that ends the track moves the
-postmortem on in the same transaction (``publish`` or ``return_to_draft``, which no
-interface offers: the engine's outcome drives them). The owner may ``withdraw`` a
+postmortem on in the same transaction, as the system (``publish`` or ``return_to_draft``,
+which no interface offers: the engine's outcome drives them). The owner may ``withdraw`` a
 postmortem from review to edit it again, which voids the decisions given.
 
 Postmortems are worked in the staff console and the API; the portal reads them.
@@ -13,9 +13,9 @@ Postmortems are worked in the staff console and the API; the portal reads them.
 from django.utils import timezone
 
 from itsm import approvals
-from itsm.models import Approval, ApprovalTrack
+from itsm.models import ApprovalTrack
 from itsm.roles import role_allows
-from itsm.workflow import Transition, TransitionNotAllowed, Workflow, run_transition
+from itsm.workflow import Transition, TransitionNotAllowed, Workflow
 from postmortems import approval
 from postmortems.choices import Status
 
@@ -26,10 +26,6 @@ REVIEW = frozenset({Status.IN_REVIEW})
 
 def owner_or_staff(user, postmortem) -> bool:
     return postmortem.owner_id == user.pk or role_allows(user, "postmortems", "change")
-
-
-def approver(user, postmortem) -> bool:
-    return approvals.may_decide_now(user, postmortem)
 
 
 def engine(user, postmortem) -> bool:
@@ -44,61 +40,11 @@ def _complete(postmortem, params):
         raise TransitionNotAllowed("postmortem_incomplete", field="summary")
 
 
-def _deciding(postmortem, params):
-    actor = params.get("actor")
-    if actor is None:
-        return
-    for rule, person_id in approval.separation_of_duties(postmortem).items():
-        if person_id is not None and person_id == actor.pk:
-            raise TransitionNotAllowed("approver_conflict", rule=rule, number=str(postmortem))
-
-
-def _track_ended(state: str, code: str):
-    def guard(postmortem, params):
-        track = approvals.tracks_of(postmortem).first()
-        if track is None or track.state != state:
-            raise TransitionNotAllowed(code)
-
-    return guard
-
-
 # --- Apply and after ------------------------------------------------------------------------
 
 
 def _open_track(postmortem, actor):
     approvals.open_track(postmortem, approval.policy_of(postmortem), actor=actor)
-
-
-def _decide(decision: str):
-    def apply(postmortem, params):
-        track = approvals.decide(
-            postmortem,
-            actor=params["actor"],
-            decision=decision,
-            comment=str(params.get("reason") or ""),
-            conflicts=approval.separation_of_duties(postmortem),
-        )
-        postmortem._ended_track = track.state
-        return []
-
-    return apply
-
-
-def _after_decision(postmortem, actor):
-    """The decision that ended the track moves the postmortem on, in the same transaction."""
-    follow = {
-        ApprovalTrack.State.APPROVED: "publish",
-        ApprovalTrack.State.REJECTED: "return_to_draft",
-    }.get(postmortem._ended_track)
-    if follow:
-        run_transition(
-            WORKFLOW,
-            model=type(postmortem),
-            pk=postmortem.pk,
-            name=follow,
-            actor=actor,
-            params={"actor": actor},
-        )
 
 
 def _apply_publish(postmortem, params):
@@ -108,6 +54,14 @@ def _apply_publish(postmortem, params):
 
 def _void(postmortem, actor):
     approvals.void_track(postmortem, actor=actor, reason="withdrawn from review")
+
+
+SIGN_OFF = approvals.SignOff(
+    workflow=lambda: WORKFLOW,
+    conflicts=approval.separation_of_duties,
+    on_approved=lambda postmortem: "publish",
+    on_rejected=lambda postmortem: "return_to_draft",
+)
 
 
 # --- The table ------------------------------------------------------------------------------
@@ -132,31 +86,7 @@ WORKFLOW = Workflow(
             event="review_requested",
             not_in=CONSOLE,
         ),
-        Transition(
-            "approve",
-            REVIEW,
-            None,
-            "Approve",
-            approver,
-            APPROVERS,
-            guard=_deciding,
-            apply=_decide(Approval.Decision.APPROVED),
-            after=_after_decision,
-            not_in=CONSOLE,
-        ),
-        Transition(
-            "reject",
-            REVIEW,
-            None,
-            "Reject",
-            approver,
-            APPROVERS,
-            guard=_deciding,
-            needs_reason=True,
-            apply=_decide(Approval.Decision.REJECTED),
-            after=_after_decision,
-            not_in=CONSOLE,
-        ),
+        *SIGN_OFF.transitions(REVIEW, APPROVERS, not_in=CONSOLE),
         Transition(
             "withdraw",
             REVIEW,
@@ -175,7 +105,7 @@ WORKFLOW = Workflow(
             "Publish",
             engine,
             ENGINE,
-            guard=_track_ended(ApprovalTrack.State.APPROVED, "postmortem_not_approved"),
+            guard=approvals.track_ended(ApprovalTrack.State.APPROVED, "postmortem_not_approved"),
             apply=_apply_publish,
             event="published",
             not_in=ENGINE_ONLY,
@@ -187,7 +117,7 @@ WORKFLOW = Workflow(
             "Return to draft (rejected)",
             engine,
             ENGINE,
-            guard=_track_ended(ApprovalTrack.State.REJECTED, "postmortem_not_rejected"),
+            guard=approvals.track_ended(ApprovalTrack.State.REJECTED, "postmortem_not_rejected"),
             event="rejected",
             not_in=ENGINE_ONLY,
         ),

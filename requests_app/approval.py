@@ -7,7 +7,6 @@ approver group, or both in that order. Nobody approves a request they made or on
 for them (:func:`separation_of_duties`).
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from itsm import approvals
@@ -73,24 +72,3 @@ def sync_item_policy(item, *, actor) -> ApprovalPolicy | None:
 def open_for(request, *, actor) -> ApprovalTrack:
     policy = approvals.policy_for(type(request), request.item.policy_key)
     return approvals.open_track(request, policy, actor=actor, subject=request.requested_for)
-
-
-def pending_track(request) -> ApprovalTrack | None:
-    return (
-        ApprovalTrack.objects.filter(
-            content_type=ContentType.objects.get_for_model(request),
-            object_id=request.pk,
-            state=ApprovalTrack.State.PENDING,
-        )
-        .select_related("step__group", "step__person", "policy")
-        .first()
-    )
-
-
-def latest_track(request) -> ApprovalTrack | None:
-    return approvals.tracks_of(request).first()
-
-
-def may_decide_now(user, request) -> bool:
-    track = pending_track(request)
-    return bool(track and user and user.is_authenticated and approvals.may_decide(track, user))

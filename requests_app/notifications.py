@@ -4,9 +4,8 @@ Approvers hear when a step opens; the requester, the person it is for and the wa
 hear about the rest.
 """
 
-from itsm.approvals import approvers_of
+from itsm.approvals import approvers_of, pending_track
 from itsm.notifications import Notifier, register
-from requests_app.approval import pending_track
 from requests_app.models import ServiceRequest
 
 

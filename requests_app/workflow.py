@@ -7,7 +7,8 @@ cancelled. Submitting runs ``request_approval`` or ``accept`` at once
 in any interface). ``approve`` and ``reject``
 record a decision through the approvals engine (the requester and the person the request
 is for may not decide); when the decision ends the track, ``authorise`` or ``decline``
-runs as the system once the decision is committed. Approval creates the fulfilment tasks from
+runs as the system in the same transaction (``itsm.approvals.SignOff``). Approval creates
+the fulfilment tasks from
 the item's templates; starting the first task starts fulfilment and finishing the last
 one fulfils the request (``requests_app.task_workflow``). The requester confirms; the
 nightly job closes what was not confirmed within the confirmation window, and the service
@@ -15,7 +16,6 @@ desk may close a fulfilled request itself (the requester confirmed another way).
 requester may cancel until fulfilment starts; the service desk at any time.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
 from itsm import approvals
@@ -26,9 +26,9 @@ from requests_app import approval, sla
 from requests_app.choices import BEFORE_FULFILMENT, OPEN_STATUSES, Status, TaskStatus
 
 NOT_IN_PORTAL = frozenset({"portal"})
-# Approvers (line managers, approver groups) decide in the portal's approvals inbox and
-# the API, one request at a time, not on the record page or in the staff console.
-DECIDING_ELSEWHERE = frozenset({"portal", "admin", "admin_bulk"})
+# Approvers (line managers, approver groups) decide one request at a time: in the approvals
+# inboxes (portal and staff console), on the request's admin page and through the API.
+ONE_AT_A_TIME = frozenset({"portal", "admin_bulk"})
 # Run by the submitting service only (their moves are recorded like any other).
 ON_SUBMIT = frozenset({"portal", "admin", "admin_bulk", "api"})
 
@@ -46,10 +46,6 @@ def participant_or_staff(user, request) -> bool:
     return participant(user, request) or request_staff(user, request)
 
 
-def approver(user, request) -> bool:
-    return approval.may_decide_now(user, request)
-
-
 def may_cancel(user, request) -> bool:
     return request_staff(user, request) or (
         participant(user, request) and request.status in BEFORE_FULFILMENT
@@ -62,22 +58,6 @@ def may_cancel(user, request) -> bool:
 def _needs_approval(request, params):
     if not request.item.needs_approval:
         raise TransitionNotAllowed("request_needs_no_approval", item=request.item.name)
-
-
-def _track_ended(state: str, code: str):
-    def guard(request, params):
-        track = approval.latest_track(request)
-        if track is None or track.state != state:
-            raise TransitionNotAllowed(code, number=request.number)
-
-    return guard
-
-
-def _deciding(request, params):
-    actor = params.get("actor")
-    for rule, person_id in approval.separation_of_duties(request).items():
-        if actor is not None and person_id == actor.pk:
-            raise TransitionNotAllowed("approver_conflict", rule=rule, number=request.number)
 
 
 def tasks_allow_fulfilment(request) -> bool:
@@ -116,34 +96,10 @@ def _make_tasks(request, actor):
     create_tasks(request, actor=actor)
 
 
-def _decide(decision: str):
-    def apply(request, params):
-        track = approvals.decide(
-            request,
-            actor=params["actor"],
-            decision=decision,
-            comment=str(params.get("reason") or ""),
-            conflicts=approval.separation_of_duties(request),
-        )
-        request._ended_track = track.state
-        return []
-
-    return apply
-
-
-def _after_decision(request, actor):
-    """Move the request on once the decision that ended its track is committed."""
-    if request._ended_track == ApprovalTrack.State.PENDING:
-        return
-    from requests_app.services.transitions import advance
-
-    transaction.on_commit(lambda: advance(request.pk))
-
-
 def _apply_declined(request, params):
     rejection = (
         Approval.objects.filter(
-            track=approval.latest_track(request), decision=Approval.Decision.REJECTED
+            track=approvals.latest_track(request), decision=Approval.Decision.REJECTED
         )
         .order_by("-decided_at")
         .first()
@@ -189,6 +145,14 @@ def _after_cancelled(request, actor):
 
     approvals.void_track(request, actor=actor, reason="request cancelled")
     cancel_open_tasks(request, actor=actor)
+
+
+SIGN_OFF = approvals.SignOff(
+    workflow=lambda: WORKFLOW,
+    conflicts=approval.separation_of_duties,
+    on_approved=lambda request: "authorise",
+    on_rejected=lambda request: "decline",
+)
 
 
 # --- The table ------------------------------------------------------------------------------
@@ -241,31 +205,11 @@ WORKFLOW = Workflow(
             event="rejected",
             not_in=NOT_IN_PORTAL,
         ),
-        Transition(
-            "approve",
+        *SIGN_OFF.transitions(
             frozenset({Status.AWAITING_APPROVAL}),
-            None,
-            "Approve",
-            approver,
             "the approvers the waiting step names",
-            guard=_deciding,
-            apply=_decide(Approval.Decision.APPROVED),
-            after=_after_decision,
-            not_in=DECIDING_ELSEWHERE,
-        ),
-        Transition(
-            "reject",
-            frozenset({Status.AWAITING_APPROVAL}),
-            None,
-            "Reject",
-            approver,
-            "the approvers the waiting step names",
-            guard=_deciding,
-            needs_reason=True,
+            not_in=ONE_AT_A_TIME,
             public_reason=True,
-            apply=_decide(Approval.Decision.REJECTED),
-            after=_after_decision,
-            not_in=DECIDING_ELSEWHERE,
         ),
         Transition(
             "authorise",
@@ -274,7 +218,7 @@ WORKFLOW = Workflow(
             "Approved: create the tasks",
             request_staff,
             STAFF,
-            guard=_track_ended(ApprovalTrack.State.APPROVED, "request_not_approved"),
+            guard=approvals.track_ended(ApprovalTrack.State.APPROVED, "request_not_approved"),
             apply=_apply_approved,
             event="approved",
             after=_make_tasks,
@@ -287,7 +231,7 @@ WORKFLOW = Workflow(
             "Rejected by the approvers",
             request_staff,
             STAFF,
-            guard=_track_ended(ApprovalTrack.State.REJECTED, "request_not_rejected"),
+            guard=approvals.track_ended(ApprovalTrack.State.REJECTED, "request_not_rejected"),
             apply=_apply_declined,
             event="rejected",
             not_in=NOT_IN_PORTAL,

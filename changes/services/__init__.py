@@ -23,11 +23,10 @@ from changes.services.templates import (
     template_version_create,
     template_version_decide,
 )
-from changes.services.transitions import advance, change_transition
+from changes.services.transitions import change_transition
 
 __all__ = [
     "STAFF_EDITABLE",
-    "advance",
     "approval_reminders_due",
     "change_attachment_add",
     "change_comment_add",

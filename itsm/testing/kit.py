@@ -34,6 +34,20 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Setup:
+    """A record-only step the harness takes that is not a row of the table.
+
+    ``run(record, people)`` acts on a record in one of ``sources`` and returns it as it
+    now is (:func:`itsm.testing.approvals.track_decided`: an approval track that ended
+    without the move that follows it, the state a refused follow-up leaves).
+    """
+
+    name: str
+    sources: frozenset[str]
+    run: Callable
+
+
+@dataclass(frozen=True)
 class RecordKit:
     """One record type's test adapter.
 
@@ -41,18 +55,21 @@ class RecordKit:
     the app's service. ``people()`` returns the users the harnesses choose actors from, in
     order of preference (an employee first, then staff). ``inputs[name](record)`` returns
     valid input for transition ``name`` (Python values: model instances, choice values,
-    text). ``prepare[name]`` names record-only transitions a guard of ``name`` waits for
-    (for example: closing waits for the requester's confirmation); the drive runs each
-    as soon as the record's state allows it. ``jobs[name]`` is the Celery job that runs
-    transition ``name``. ``urls`` overrides how an interface reaches a transition
-    (``urls[interface](record, transition) -> path``) where the project's convention
-    does not fit.
+    text). ``prepare[name]`` names record-only transitions (or :class:`Setup` steps) a
+    guard of ``name`` waits for (for example: closing waits for the requester's
+    confirmation); the drive runs each as soon as the record's state allows it.
+    ``follow_ups[name]`` names the transitions that may follow ``name`` in its own
+    transaction (the move an approval decision that ends its track runs). ``jobs[name]``
+    is the Celery job that runs transition ``name``. ``urls`` overrides how an interface
+    reaches a transition (``urls[interface](record, transition) -> path``) where the
+    project's convention does not fit.
     """
 
     create: Callable
     people: Callable[[], Sequence]
     inputs: dict[str, Callable] = field(default_factory=dict)
-    prepare: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    prepare: dict[str, tuple[str | Setup, ...]] = field(default_factory=dict)
+    follow_ups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
     urls: dict[str, Callable] = field(default_factory=dict)
     initial: str | None = None

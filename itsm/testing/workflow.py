@@ -14,7 +14,7 @@ no unreachable states. A record app's test needs only its kit (``itsm.testing.ki
 from collections import deque
 
 from itsm.registry import RecordType
-from itsm.testing.kit import RecordKit
+from itsm.testing.kit import RecordKit, Setup
 from itsm.workflow import Transition, TransitionNotAllowed, Workflow
 
 
@@ -151,11 +151,15 @@ def drive_to(
     record = kit.create(requester, **fields)
     path = path_to(workflow, getattr(record, workflow.field), state)
     waited_for = [ready_for, *(step.name for step in path)]
-    pending = list(dict.fromkeys(workflow[n] for w in waited_for for n in kit.prepare.get(w, ())))
+    prepared = (n for w in waited_for for n in kit.prepare.get(w, ()))
+    pending = list(dict.fromkeys(n if isinstance(n, Setup) else workflow[n] for n in prepared))
     for step in [*path, None]:
         current = getattr(record, workflow.field)
         for transition in [t for t in pending if current in t.sources]:
-            record = run_step(record_type, kit, record, transition, people)
+            if isinstance(transition, Setup):
+                record = transition.run(record, people)
+            else:
+                record = run_step(record_type, kit, record, transition, people)
             pending.remove(transition)
         if step is not None:
             record = run_step(record_type, kit, record, step, people)
@@ -180,14 +184,17 @@ def check_transition_case(
     rows_before = record.history.count()
     if allowed:
         after = record_type.transition(record_id=record.pk, name=name, actor=actor, **params)
-        assert getattr(after, workflow.field) == (transition.target or state)
-        assert record.history.count() == rows_before + 1
-        latest = record.history.order_by("-history_id").first()
-        assert latest.history_transition == name
-        assert latest.history_user_id == actor.pk
-        assert params["reason"] in latest.history_change_reason
+        written = list(record.history.order_by("history_id")[rows_before:])
+        follow_ups = [row.history_transition for row in written[1:]]
+        assert len(follow_ups) <= 1 and set(follow_ups) <= set(kit.follow_ups.get(name, ()))
+        moved_to = [workflow[n].target for n in follow_ups]
+        assert getattr(after, workflow.field) == (moved_to or [transition.target or state])[0]
+        own = written[0]
+        assert own.history_transition == name
+        assert own.history_user_id == actor.pk
+        assert params["reason"] in own.history_change_reason
         if hasattr(record, "version"):
-            assert after.version == record.version + 1
+            assert after.version == record.version + len(written)
         return
     try:
         record_type.transition(record_id=record.pk, name=name, actor=actor, **params)

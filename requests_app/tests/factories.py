@@ -80,7 +80,8 @@ def make_request(*, requester, item=None, start=True, **fields):
 
 
 def decide(request, name: str, actor, **params):
-    """``approve`` or ``reject`` as ``actor``, with what follows the commit run too."""
+    """``approve`` or ``reject`` as ``actor``, with the notifications queued for after the
+    commit sent too."""
     from django.test import TestCase
 
     from requests_app.models import ServiceRequest

@@ -7,9 +7,14 @@ row of the table can be reached: ``fulfil`` needs no finished tasks.
 
 from django.conf import settings
 
+from itsm.testing.approvals import track_decided
 from itsm.testing.kit import Job, RecordKit
 from requests_app import tasks
+from requests_app.choices import Status
 from requests_app.tests.factories import make_item, make_request, setup
+from requests_app.workflow import SIGN_OFF
+
+WAITING = frozenset({Status.AWAITING_APPROVAL})
 
 
 def people():
@@ -28,7 +33,11 @@ def create(requester, **fields):
 KIT = RecordKit(
     create=create,
     people=people,
-    prepare={"authorise": ("approve",), "decline": ("reject",)},
+    prepare={
+        "authorise": (track_decided(SIGN_OFF, "approved", WAITING),),
+        "decline": (track_decided(SIGN_OFF, "rejected", WAITING),),
+    },
+    follow_ups={"approve": ("authorise",), "reject": ("decline",)},
     jobs={
         "close": Job(
             task=tasks.request_auto_close,
