@@ -60,8 +60,15 @@ class ChangesConfig(AppConfig):
         register_approval_section(
             ApprovalSection(
                 title="Changes",
+                model=Change,
                 rows=selectors.approval_inbox,
+                record=lambda row: row.change,
+                summary="changes/_approval_summary.html",
                 template="changes/_approval_row.html",
+                get_for_user=selectors.change_get_for_user,
+                transition=lambda *, record_id, **kw: services.change_transition(
+                    change_id=record_id, **kw
+                ),
             )
         )
         # CAB members are IT staff who also raise changes (and may not approve their own).

@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from incidents.models import Incident
+from itsm import approvals
 from itsm.choices import Priority
 from itsm.roles import role_allows
 from postmortems.choices import OPEN_ACTION_STATUSES
@@ -41,6 +42,19 @@ def postmortem_get_for_user(*, user, pk) -> Postmortem:
     if postmortem is None:
         raise Http404("No such postmortem.")
     return postmortem
+
+
+def approval_inbox(*, user) -> list:
+    """The user's pending postmortem sign-offs, oldest first, each track with its
+    postmortem (two queries whatever the number)."""
+    tracks = list(approvals.inbox(user, model=Postmortem))
+    found = postmortem_list_visible_to(user=user).in_bulk([t.object_id for t in tracks])
+    rows = []
+    for track in tracks:
+        if track.object_id in found:
+            track.postmortem = found[track.object_id]
+            rows.append(track)
+    return rows
 
 
 def timeline_of(postmortem) -> QuerySet:

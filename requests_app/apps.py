@@ -55,8 +55,15 @@ class RequestsAppConfig(AppConfig):
         register_approval_section(
             ApprovalSection(
                 title="Service requests",
+                model=ServiceRequest,
                 rows=selectors.approval_inbox,
+                record=lambda row: row.request,
+                summary="requests_app/_approval_summary.html",
                 template="requests_app/_approval_row.html",
+                get_for_user=selectors.request_get_for_user,
+                transition=lambda *, record_id, **kw: services.request_transition(
+                    request_id=record_id, **kw
+                ),
             )
         )
         roles.register_role_permissions(

@@ -1,0 +1,96 @@
+"""The approvals inbox of the staff console (``/admin/approvals/``).
+
+The same sections as the portal's inbox (:mod:`itsm.portal.approvals`), every record
+type that registered one: the records waiting on the signed-in approver with their
+summaries, a decision form per record (approve, or reject with a comment; the form
+carries the version the page showed) and the approver's past decisions. A decision runs
+the record type's ``approve`` or ``reject`` transition through its service, so
+separation of duties, the approver check and a stale version are refused as everywhere
+else; a refusal comes back as an error on the page, with the refusal's status.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from itsm.errors import Refused
+from itsm.portal.approvals import HISTORY_SHOWN, approval_sections, decisions_by
+
+TEMPLATE = "admin/itsm/approvals.html"
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    version = forms.IntegerField(min_value=1)
+    comment = forms.CharField(required=False, max_length=2000)
+
+
+def change_url(record) -> str:
+    opts = record._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+
+
+def _sections(user) -> list:
+    shown = []
+    for section in approval_sections():
+        rows = [(row, section.record(row)) for row in section.rows(user=user)]
+        shown.append((section, [(row, record, change_url(record)) for row, record in rows]))
+    return shown
+
+
+def _page(request, *, error: str = "", status: int = 200):
+    sections = _sections(request.user)
+    decisions = decisions_by(request.user).prefetch_related("track__record")[:HISTORY_SHOWN]
+    context = {
+        **admin.site.each_context(request),
+        "title": "Awaiting my approval",
+        "sections": sections,
+        "waiting": sum(len(rows) for _section, rows in sections),
+        "decisions": decisions,
+        "error": error,
+    }
+    return TemplateResponse(request, TEMPLATE, context, status=status)
+
+
+@require_safe
+def approvals_inbox(request):
+    return _page(request)
+
+
+@require_POST
+def approval_decide(request, kind: str, pk: int):
+    section = next((s for s in approval_sections() if s.kind == kind), None)
+    if section is None:
+        raise Http404("No such record type.")
+    record = section.get_for_user(user=request.user, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _page(request, error="Choose approve or reject.", status=400)
+    data = form.cleaned_data
+    try:
+        section.transition(
+            record_id=record.pk,
+            name=data["decision"],
+            actor=request.user,
+            expected_version=data["version"],
+            reason=data["comment"],
+        )
+    except Refused as refused:
+        return _page(request, error=f"{record}: {refused.message}", status=refused.status)
+    done = "Approved" if data["decision"] == "approve" else "Rejected"
+    messages.success(request, f"{done} {record}.")
+    return redirect("admin_approvals:inbox")
+
+
+urlpatterns = [
+    path("", admin.site.admin_view(approvals_inbox), name="inbox"),
+    path(
+        "<str:kind>/<int:pk>/decide/",
+        admin.site.admin_view(approval_decide),
+        name="decide",
+    ),
+]
