@@ -60,30 +60,41 @@ def full_table_work(node: dict, *, table: str, rows: int) -> list[str]:
     return found
 
 
-def multiply(model, copies: int, *, unique=("number",), shifted=("created_at", "updated_at")):
+def multiply(
+    model,
+    copies: int,
+    *,
+    unique=("number",),
+    shifted=("created_at", "updated_at"),
+    values: dict[str, str] | None = None,
+):
     """Copy every row of ``model``'s table ``copies`` more times in one statement, then ANALYZE.
 
     Each copy ``k`` suffixes the ``unique`` text columns with ``-k`` and moves the
     ``shifted`` times ``k`` months back, so the planner weighs a table of real size with
-    real spreads (PostgreSQL only).
+    real spreads (PostgreSQL only). ``values`` gives other fields an SQL expression of
+    their own (``{"state": "'approved'"}``; ``k`` is the copy's number).
     """
+    values_of = values or {}
     table = model._meta.db_table
-    columns, values = [], []
+    columns, expressions = [], []
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
         column = connection.ops.quote_name(field.column)
         columns.append(column)
-        if field.name in unique:
-            values.append(f"{column} || '-' || k")
+        if field.name in values_of:
+            expressions.append(values_of[field.name])
+        elif field.name in unique:
+            expressions.append(f"{column} || '-' || k")
         elif field.name in shifted:
-            values.append(f"{column} - k * interval '30 days'")
+            expressions.append(f"{column} - k * interval '30 days'")
         else:
-            values.append(column)
+            expressions.append(column)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own column names
-            f"SELECT {', '.join(values)} FROM {table}, generate_series(1, %s) AS k",
+            f"SELECT {', '.join(expressions)} FROM {table}, generate_series(1, %s) AS k",
             [copies],
         )
         cursor.execute(f"ANALYZE {table}")
