@@ -243,3 +243,15 @@ def test_the_console_inbox_costs_the_same_for_one_or_many_records(users):
     count = assert_constant_queries(lambda n: waiting(users, n), get)
     print(f"\nconsole approvals inbox: {count} queries")
     assert count <= 20
+
+
+def test_a_line_manager_without_rights_to_requests_decides_on_the_request_page(users):
+    request = awaiting_manager(users["eli"])  # eli's line manager here is alex, a CAB member
+    alex = signed_in(users["alex"])
+    url = reverse("admin:requests_app_servicerequest_change", args=[request.pk])
+
+    response = _record_page_decides(alex, request)
+
+    assert response.status_code == 302
+    assert ServiceRequest.objects.get(pk=request.pk).status == "approved"
+    assert alex.get(url).status_code != 200  # decided: the page is no longer his to see

@@ -22,6 +22,7 @@ from django.urls import path, reverse
 
 from itsm.admin.people import person_label
 from itsm.admin.refusals import REFUSALS, add_refusal_to_form, refusal_text
+from itsm.approvals import may_decide_now
 from itsm.errors import TransitionNotAllowed
 from itsm.forms import transition_form_class
 from itsm.models import Team
@@ -117,6 +118,10 @@ class WorkflowAdminMixin:
     ``expected_version`` is passed in ``params`` when the page had one, so an action on a
     stale page is refused. ``ask_reason`` names transitions without declared input whose
     page still asks for an (optional) reason instead of running on one click.
+
+    The approvers a record's waiting approval step names see its page (read-only) and its
+    approve and reject buttons even without other rights to the record (a line manager
+    deciding on a report's request).
     """
 
     ask_reason: frozenset[str] = frozenset()
@@ -164,6 +169,25 @@ class WorkflowAdminMixin:
 
     def get_history_diff_extra_fields(self) -> list[str]:
         return [self.workflow.field, *super().get_history_diff_extra_fields()]
+
+    def _is_decision(self, name: str) -> bool:
+        transition = self.admin_transitions().get(name)
+        return transition is not None and transition.allowed is may_decide_now
+
+    def decides_on(self, request, obj) -> bool:
+        """The user is an approver the record's waiting approval step names."""
+        if obj is None or not any(self._is_decision(n) for n in self.admin_transitions()):
+            return False
+        return may_decide_now(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self.decides_on(request, obj)
+
+    def may_run(self, request, obj, name: str) -> bool:
+        """Whoever may change the record runs its buttons; an approver, its decisions."""
+        if self.has_change_permission(request, obj):
+            return True
+        return self._is_decision(name) and self.decides_on(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -231,8 +255,12 @@ class WorkflowAdminMixin:
         return True
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and change and self.has_change_permission(request, obj):
-            context["transition_buttons"] = self.get_buttons(request, obj)
+        may_change = obj is not None and self.has_change_permission(request, obj)
+        if change and (may_change or self.decides_on(request, obj)):
+            buttons = self.get_buttons(request, obj)
+            if not may_change:
+                buttons = [b for b in buttons if self._is_decision(b.name)]
+            context["transition_buttons"] = buttons
             context["record_version"] = getattr(obj, "version", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -247,7 +275,7 @@ class WorkflowAdminMixin:
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not known:
             raise Http404("No such record or transition.")
-        if not self.has_change_permission(request, obj):
+        if not self.may_run(request, obj, name):
             raise PermissionDenied
         form_class = self.get_transition_form_class(name)
         form_kwargs = {"record": obj, "user": request.user, "model_admin": self}
