@@ -5,11 +5,12 @@ The events are the notification events a record type raises (``logged``, ``assig
 ``listen("incidents.incident", "logged", callback)``; :func:`itsm.notifications.notify_on_commit`
 (and :func:`~itsm.notifications.announce_on_commit`, for events without a notification)
 calls ``callback(record_id=..., event=..., key=..., extra=..., record=...)`` once the
-transaction commits, where ``key`` names the record, event and version and ``record`` is
-the instance the service saved (or None). A callback should only queue work (a Celery task
-taking the id); it may read ``record``'s own fields to decide that there is nothing to do,
-without a query, but the task reads the row again. One that raises is logged and never
-undoes the write. So the record app does not depend on the apps that listen to it.
+transaction commits, where ``key`` names the record, event and version and ``record`` is a
+copy of the instance as the service saved it (or None). A callback should only queue work
+(a Celery task taking the id); it may read ``record``'s own fields to decide that there is
+nothing to do, without a query, but the task reads the row again. One that raises is
+logged and never undoes the write. So the record app does not depend on the apps that
+listen to it.
 """
 
 import logging

@@ -9,6 +9,7 @@ the retry then sends a second copy. We accept that side (at least once), because
 notification is worse than a duplicate one.
 """
 
+import copy
 import logging
 
 from django.conf import settings
@@ -139,7 +140,8 @@ def notify_on_commit(record, event: str, **extra) -> None:
     if label not in _NOTIFIERS:
         raise ValueError(f"No notifier registered for {label}.")
     args = (label, record.pk, event, notification_key(record, event, extra), extra)
-    transaction.on_commit(lambda: _after_commit(args, record))
+    saved = copy.copy(record)  # as it was saved: the caller may change its object later
+    transaction.on_commit(lambda: _after_commit(args, saved))
 
 
 def announce_on_commit(record, event: str, **extra) -> None:
@@ -152,7 +154,8 @@ def announce_on_commit(record, event: str, **extra) -> None:
         notification_key(record, event, extra),
         extra,
     )
-    transaction.on_commit(lambda: events.dispatch(*args, record=record))
+    saved = copy.copy(record)
+    transaction.on_commit(lambda: events.dispatch(*args, record=saved))
 
 
 def _after_commit(args, record) -> None:
