@@ -60,10 +60,13 @@ def full_table_work(node: dict, *, table: str, rows: int) -> list[str]:
     return found
 
 
-def multiply(model, copies: int, *, unique=("number",), shifted=("created_at", "updated_at")):
+def multiply(
+    model, copies: int, *, unique=("number",), shifted=("created_at", "updated_at"), offset=()
+):
     """Copy every row of ``model``'s table ``copies`` more times in one statement, then ANALYZE.
 
-    Each copy ``k`` suffixes the ``unique`` text columns with ``-k`` and moves the
+    Each copy ``k`` suffixes the ``unique`` text columns with ``-k``, adds ``k`` to the
+    ``offset`` integer columns (for a unique constraint over numbers) and moves the
     ``shifted`` times ``k`` months back, so the planner weighs a table of real size with
     real spreads (PostgreSQL only).
     """
@@ -76,6 +79,8 @@ def multiply(model, copies: int, *, unique=("number",), shifted=("created_at", "
         columns.append(column)
         if field.name in unique:
             values.append(f"{column} || '-' || k")
+        elif field.name in offset:
+            values.append(f"{column} + k")
         elif field.name in shifted:
             values.append(f"{column} - k * interval '30 days'")
         else:
