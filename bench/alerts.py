@@ -83,9 +83,10 @@ def _rate(client, target: str, bodies, headers) -> float:
 def run(bench) -> None:
     from itsm.testing.worker import RedisServer, tasks_sent_to
 
-    integration = make_integration(slug="bench-am")
+    run_id = f"{time.time():.0f}"  # a kept database (BENCH_DATABASE) is run again
+    integration = make_integration(slug=f"bench-am-{run_id}")
     endpoint = url(integration)
-    bodies = deliveries(DELIVERIES)
+    bodies = deliveries(DELIVERIES, prefix=f"bench-{run_id}")
     client = Client()
     results = {}
     workdir = Path(tempfile.mkdtemp(prefix="bench-redis-"))
@@ -105,7 +106,7 @@ def run(bench) -> None:
                 results["alert endpoint, processing queued to Redis"] = _rate(
                     client, endpoint, bodies, lambda body: credentials(integration, body)
                 )
-            inline = deliveries(DELIVERIES, seed=13, prefix="inline")
+            inline = deliveries(DELIVERIES, seed=13, prefix=f"inline-{run_id}")
             results["alert endpoint, processing inline (no broker)"] = _rate(
                 client, endpoint, inline, lambda body: credentials(integration, body)
             )
@@ -123,12 +124,12 @@ def run(bench) -> None:
         # A broker of its own for the worker: the deliveries queued above are nobody's.
         redis.stop()
         redis.start()
-        _latency(bench, integration, redis)
+        _latency(bench, integration, redis, run_id)
     finally:
         redis.stop()
 
 
-def _latency(bench, integration, redis) -> None:
+def _latency(bench, integration, redis, run_id: str) -> None:
     """Post to incident with a real worker (PostgreSQL only: the worker is another process
     and must see the bench database)."""
     from itsm.testing.worker import celery_worker, tasks_sent_to
@@ -148,7 +149,7 @@ def _latency(bench, integration, redis) -> None:
         ) as worker,
     ):
         for n in range(LATENCY_SAMPLES + 1):
-            key = f"latency-{n}"
+            key = f"latency-{run_id}-{n}"
             body = json.dumps(p.alertmanager(p.am_alert(fingerprint=key))).encode()
             start = time.perf_counter()
             response = client.post(
