@@ -13,6 +13,7 @@ from alerts import sample_alerts, services
 from alerts.choices import InboxState
 from alerts.models import AlertEvent, AlertInbox, Integration, MaintenanceWindow
 from itsm.admin.history import ReadOnlyHistoryMixin, ReadOnlyRecordAdmin
+from itsm.admin_lists import BigTableAdminMixin
 
 
 @admin.register(Integration)
@@ -42,7 +43,7 @@ class IntegrationAdmin(ReadOnlyHistoryMixin):
 
 
 @admin.register(AlertInbox)
-class AlertInboxAdmin(ReadOnlyRecordAdmin):
+class AlertInboxAdmin(BigTableAdminMixin, ReadOnlyRecordAdmin):
     list_display = ["id", "integration", "received_at", "state", "attempts", "short_error"]
     list_filter = ["state"]
     list_select_related = ["integration"]
@@ -75,7 +76,7 @@ class AlertInboxAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(AlertEvent)
-class AlertEventAdmin(ReadOnlyRecordAdmin):
+class AlertEventAdmin(BigTableAdminMixin, ReadOnlyRecordAdmin):
     list_display = [
         "title",
         "integration",

@@ -13,4 +13,4 @@ def integration_list_visible_to(*, user):
 def alert_event_list_visible_to(*, user):
     if not is_agent(user):
         return AlertEvent.objects.none()
-    return AlertEvent.objects.select_related("incident")
+    return AlertEvent.objects.select_related("incident").order_by("-last_seen", "-id")

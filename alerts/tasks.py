@@ -25,8 +25,10 @@ def process_alert_inbox(self, inbox_id: int) -> bool:
 
 
 @shared_task
-def process_pending_alerts() -> int:
-    pending = services.inbox_pending_ids(older_than=timedelta(minutes=1))
+def process_pending_alerts(older_than_seconds: int = 60) -> int:
+    """Queue the rows still pending ``older_than_seconds`` after they arrived; younger ones
+    are left to the task their delivery queued."""
+    pending = services.inbox_pending_ids(older_than=timedelta(seconds=older_than_seconds))
     for inbox_id in pending:
         process_alert_inbox.delay(inbox_id)
     return len(pending)

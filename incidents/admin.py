@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
+from alerts.incident_admin import alert_events_summary
 from changes.incident_admin import OPERATIONS as CHANGE_OPERATIONS
 from incidents import services
 from incidents.admin_forms import (
@@ -191,6 +192,10 @@ class IncidentAdmin(RecordAdmin):
     @admin.display(description="Postmortem")
     def postmortem_summary(self, obj):
         return postmortem_summary(obj)
+
+    @admin.display(description="Alert events")
+    def alert_events_summary(self, obj):
+        return alert_events_summary(obj)
 
     def create_via_service(self, request, form):
         data = {

@@ -67,6 +67,7 @@ CHANGE_FIELDSETS = [
                 "problem_summary",
                 "caused_by_change",
                 "postmortem_summary",
+                "alert_events_summary",
             ]
         },
     ),

@@ -9,6 +9,7 @@ the retry then sends a second copy. We accept that side (at least once), because
 notification is worse than a duplicate one.
 """
 
+import copy
 import logging
 
 from django.conf import settings
@@ -139,13 +140,28 @@ def notify_on_commit(record, event: str, **extra) -> None:
     if label not in _NOTIFIERS:
         raise ValueError(f"No notifier registered for {label}.")
     args = (label, record.pk, event, notification_key(record, event, extra), extra)
-    transaction.on_commit(lambda: _after_commit(*args))
+    saved = copy.copy(record)  # as it was saved: the caller may change its object later
+    transaction.on_commit(lambda: _after_commit(args, saved))
 
 
-def _after_commit(*args) -> None:
+def announce_on_commit(record, event: str, **extra) -> None:
+    """Tell the event's listeners (``itsm.events``) once the transaction commits; no
+    notification: for events that other apps react to but nobody is e-mailed about."""
+    args = (
+        record._meta.label_lower,
+        record.pk,
+        event,
+        notification_key(record, event, extra),
+        extra,
+    )
+    saved = copy.copy(record)
+    transaction.on_commit(lambda: events.dispatch(*args, record=saved))
+
+
+def _after_commit(args, record) -> None:
     """Queue the notification, then run the event's listeners (``itsm.events``)."""
     _enqueue(*args)
-    events.dispatch(*args)
+    events.dispatch(*args, record=record)
 
 
 def _enqueue(*args) -> None:

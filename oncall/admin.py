@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from itsm.admin.history import ReadOnlyHistoryMixin, ReadOnlyInline, ReadOnlyRecordAdmin
 from itsm.admin.people import PeopleAutocompleteMixin
+from itsm.admin_lists import BigTableAdminMixin
 from itsm.errors import Refused
 from oncall import selectors, services
 from oncall.choices import AckVia
@@ -179,7 +180,7 @@ class DeliveryInline(ReadOnlyInline):
 
 
 @admin.register(Page)
-class PageAdmin(ReadOnlyRecordAdmin):
+class PageAdmin(BigTableAdminMixin, ReadOnlyRecordAdmin):
     list_display = [
         "pk",
         "incident",
@@ -192,9 +193,8 @@ class PageAdmin(ReadOnlyRecordAdmin):
         "acknowledged_by",
     ]
     list_select_related = ["incident", "team", "person", "acknowledged_by"]
-    list_filter = ["acknowledged_via", "target"]
+    list_filter = ["acknowledged_via", "target", ("sent_at", admin.DateFieldListFilter)]
     search_fields = ["incident__number", "person__username", "team__name"]
-    date_hierarchy = "sent_at"
     exclude = ["link_nonce"]
     inlines = [DeliveryInline]
     actions = ["acknowledge"]
@@ -218,7 +218,7 @@ class PageAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(PageDelivery)
-class PageDeliveryAdmin(ReadOnlyRecordAdmin):
+class PageDeliveryAdmin(BigTableAdminMixin, ReadOnlyRecordAdmin):
     list_display = [
         "key",
         "page",
@@ -231,6 +231,5 @@ class PageDeliveryAdmin(ReadOnlyRecordAdmin):
         "delivered_at",
     ]
     list_select_related = ["page", "page__person", "webhook"]
-    list_filter = ["status", "channel"]
+    list_filter = ["status", "channel", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["key", "last_error"]
-    date_hierarchy = "created_at"

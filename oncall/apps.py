@@ -16,8 +16,9 @@ class OncallConfig(AppConfig):
         from oncall.feed import shift_events
         from oncall.listeners import incident_event
 
-        # A new incident, and an assignment to another group, page that group's on-call.
-        for event in ("logged", "assigned"):
+        # A new incident, an assignment to another group and a priority raised to P1/P2
+        # page that group's on-call.
+        for event in ("logged", "assigned", "priority_changed"):
             listen("incidents.incident", event, incident_event)
         register_nav_link(
             label="On call", url_name="oncall:list", visible_to=selectors.sees_on_call

@@ -255,7 +255,14 @@ class Page(models.Model):
                 name="page_next_step",
                 condition=models.Q(next_step_at__isnull=False),
             ),
-            models.Index(fields=["person", "acknowledged_at"], name="page_person_open"),
+            # "My open pages" and the API's person, team and open filters, in list order.
+            models.Index(
+                fields=["person", "-sent_at", "-id"],
+                name="page_person_open",
+                condition=models.Q(acknowledged_at__isnull=True),
+            ),
+            models.Index(fields=["person", "-sent_at", "-id"], name="page_person_recent"),
+            models.Index(fields=["team", "-sent_at", "-id"], name="page_team_recent"),
             models.Index(fields=["-sent_at", "-id"], name="page_recent"),
         ]
         constraints = [

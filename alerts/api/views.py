@@ -29,6 +29,7 @@ from alerts.models import Integration
 from alerts.signatures import authentic
 from itsm.api.filters import StrictFilterBackend
 from itsm.api.inputs import ApiErrorSerializer
+from itsm.api.pagination import KeysetPagination
 from itsm.api.schema import ApiSchema
 from itsm.api.viewsets import ScopedReadOnlyViewSet
 
@@ -51,6 +52,7 @@ class AlertEventViewSet(ScopedReadOnlyViewSet):
     serializer_class = AlertEventSerializer
     filterset_class = AlertEventFilter
     filter_backends = [StrictFilterBackend]
+    pagination_class = KeysetPagination
 
 
 def _error(status: int, code: str, detail: str, **headers) -> JsonResponse:

@@ -10,7 +10,7 @@ from incidents.models import Incident
 from itsm.audit import record_change
 from itsm.choices import Level, Priority, RecordKind
 from itsm.errors import Refused
-from itsm.notifications import notify_on_commit
+from itsm.notifications import announce_on_commit, notify_on_commit
 from itsm.numbering import allocate_number
 from itsm.priority import compute_priority
 from itsm.roles import is_agent
@@ -186,7 +186,14 @@ def incident_update(*, incident_id, actor, changes: dict, expected_version: int 
         save_record(
             incident, actor=actor, reason="update: " + ", ".join(sorted(changed)), fields=fields
         )
+        _announce_priority(incident, fields)
     return incident
+
+
+def _announce_priority(incident, fields: set[str]) -> None:
+    """A new priority is an event other apps react to (on-call paging), not a message."""
+    if "priority" in fields:
+        announce_on_commit(incident, "priority_changed", priority=incident.priority)
 
 
 def _set_priority(incident, priority: int) -> set[str]:
@@ -221,6 +228,7 @@ def incident_override_priority(
             reason=f"priority_override: {reason.strip()}",
             fields=fields | {"priority_overridden", "priority_override_reason"},
         )
+        _announce_priority(incident, fields)
     return incident
 
 

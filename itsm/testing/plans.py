@@ -66,11 +66,13 @@ def multiply(
     *,
     unique=("number",),
     shifted=("created_at", "updated_at"),
+    offset=(),
     values: dict[str, str] | None = None,
 ):
     """Copy every row of ``model``'s table ``copies`` more times in one statement, then ANALYZE.
 
-    Each copy ``k`` suffixes the ``unique`` text columns with ``-k`` and moves the
+    Each copy ``k`` suffixes the ``unique`` text columns with ``-k``, adds ``k`` to the
+    ``offset`` integer columns (for a unique constraint over numbers) and moves the
     ``shifted`` times ``k`` months back, so the planner weighs a table of real size with
     real spreads (PostgreSQL only). ``values`` gives other fields an SQL expression of
     their own (``{"state": "'approved'"}``; ``k`` is the copy's number).
@@ -87,6 +89,8 @@ def multiply(
             expressions.append(values_of[field.name])
         elif field.name in unique:
             expressions.append(f"{column} || '-' || k")
+        elif field.name in offset:
+            expressions.append(f"{column} + k")
         elif field.name in shifted:
             expressions.append(f"{column} - k * interval '30 days'")
         else:

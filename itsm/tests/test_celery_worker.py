@@ -9,22 +9,19 @@ to this process). Skipped without them, unless REQUIRE_SERVICES=1, as in CI.
 import email
 import email.policy
 import os
-import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 
 from incidents.tests.factories import make_incident
 from itsm.celery import app
 from itsm.models import NotificationLog
 from itsm.tasks import notify
+from itsm.testing.worker import celery_worker, skip_or_fail
 
 INCIDENT = "incidents.incident"
 
@@ -36,24 +33,6 @@ pytestmark = [
 ]
 
 WAIT_SECONDS = 30
-
-
-def skip_or_fail(reason: str):
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
-    pytest.skip(reason)
-
-
-def worker_database_url() -> str:
-    """The test database (not the configured one) as a URL the worker process can use."""
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        skip_or_fail("the worker test needs PostgreSQL (set DATABASE_URL)")
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}{port}/{quote(db['NAME'], safe='')}"
 
 
 @pytest.fixture
@@ -73,36 +52,14 @@ def mail_dir(tmp_path):
 
 @pytest.fixture
 def worker(queue, mail_dir, tmp_path):
-    env = {
-        **os.environ,
-        # The base settings, not the test ones, which force eager tasks.
-        "DJANGO_SETTINGS_MODULE": "itsm.settings",
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
+    mail_env = {
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }
+    broker = os.environ["CELERY_BROKER_URL"]
     log_path = tmp_path / "worker.log"
-    command = [
-        sys.executable, "-m", "celery", "-A", "itsm", "worker",
-        "--pool=solo", "--concurrency=1", "-Q", queue, "--loglevel=INFO",
-        "--without-heartbeat", "--without-mingle", "--without-gossip",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    process.log_path = log_path
-    try:
+    with celery_worker(broker_url=broker, log_path=log_path, queue=queue, env=mail_env) as process:
         yield process
-    finally:
-        # Stopped before pytest-django empties and drops the database it is connected to.
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextmanager

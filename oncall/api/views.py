@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from itsm.api.filters import StrictFilterBackend
 from itsm.api.inputs import ApiErrorSerializer
-from itsm.api.pagination import CappedPageNumberPagination
+from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
 from itsm.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSet
 from oncall import selectors, services
 from oncall.api import serializers as s
@@ -48,7 +48,7 @@ class PageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     serializer_class = s.PageSerializer
     filterset_class = PageFilter
     filter_backends = [StrictFilterBackend]
-    pagination_class = CappedPageNumberPagination
+    pagination_class = KeysetPagination
     lookup_value_regex = "[0-9]+"
 
     @extend_schema(

@@ -44,7 +44,9 @@ def test_a_failing_listener_does_not_stop_the_others(caplog):
     listen("tests.thing", "made", broken)  # once only
     assert len(listeners_for("tests.thing", "made")) == 2
     dispatch("tests.thing", 1, "made", "thing:1:made:v1", {})
-    assert calls == [{"record_id": 1, "event": "made", "key": "thing:1:made:v1", "extra": {}}]
+    assert calls == [
+        {"record_id": 1, "event": "made", "key": "thing:1:made:v1", "extra": {}, "record": None}
+    ]
     assert "boom" in caplog.text
 
 
