@@ -18,6 +18,7 @@ from itsm.admin.history import ReadOnlyHistoryMixin, ReadOnlyRecordAdmin
 from itsm.admin.records import RecordAdmin
 from itsm.admin.sla import SlaEventAdmin, SlaFilter, SlaPauseAdmin, sla_summary
 from itsm.admin.transitions import WorkflowAdminMixin
+from itsm.admin_lists import BigTableAdminMixin
 from itsm.roles import role_allows
 from requests_app import selectors, services
 from requests_app.choices import OPEN_STATUSES
@@ -177,13 +178,15 @@ class TaskSlaFilter(admin.SimpleListFilter):
 
 
 @admin.register(FulfilmentTask)
-class FulfilmentTaskAdmin(WorkflowAdminMixin, ReadOnlyHistoryMixin):
-    """The fulfilment queue: by group, status, assignee and the request's SLA time left."""
+class FulfilmentTaskAdmin(BigTableAdminMixin, WorkflowAdminMixin, ReadOnlyHistoryMixin):
+    """The fulfilment queue: by group, status, assignee and the request's SLA time left
+    (a bounded count: the queue grows without bound)."""
 
     list_display = ["__str__", "status", "group", "assignee", "request_sla_left", "created_at"]
     list_select_related = ["request", "group", "assignee"]
     list_filter = ["status", "group", TaskSlaFilter, "assignee"]
     search_fields = ["request__number", "title"]
+    sortable_by = ("created_at",)
     ordering = ["-created_at", "-id"]
     fields = [
         "request",
