@@ -91,3 +91,11 @@ def make_booked_change(*, requested_by, configuration_items, start, end, **field
         actor=requested_by,
         acknowledgement="Known.",
     )
+
+
+def make_implemented_change(*, requested_by):
+    """A standard change on one item, implemented a moment ago (now in review)."""
+    change = make_standard_change(requested_by=requested_by)
+    for name in ("schedule_standard", "start", "complete"):
+        change = services.change_transition(change_id=change.pk, name=name, actor=requested_by)
+    return change
