@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "ProblemResolutionCodeEnum": "problems.choices.ResolutionCode",
         "TaskStatusEnum": "requests_app.choices.TaskStatus",
         "PostmortemStatusEnum": "postmortems.choices.Status",
+        "ChangeStatusEnum": "changes.choices.Status",
+        "ChangeChangeTypeEnum": "changes.choices.ChangeType",
     },
     # The schema maps every endpoint; only signed-in users may read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
