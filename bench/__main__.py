@@ -12,6 +12,8 @@ million rows generate once into a database of your own and reuse it:
 ``BENCH_DATABASE=itsm_bench_1m BENCH_ROWS=1000000 make bench`` creates the database's
 missing incidents on the first run and never drops it. ``BENCH_PLANS=1`` also prints
 EXPLAIN ANALYZE of each list's slowest query; ``BENCH_JSON=file`` saves the figures.
+On PostgreSQL it also times the change collision check at ``BENCH_CHANGES`` changes
+(default 100,000; see ``bench/changes.py``).
 """
 
 import json
@@ -150,6 +152,9 @@ def run():
         plans[name] = bench.time(name, lambda c=client, u=url: _ok(c.get(u)))
     _records(bench, desk, resolver, employee)
     _status_page(bench, desk)
+    from bench.changes import collision_check
+
+    collision_check(bench)
     from itsm.demo.people import load_people
 
     sla_job_with_due_records(load_people(), int(os.environ.get("BENCH_SLA_DUE", 500)), bench)

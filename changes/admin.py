@@ -10,6 +10,7 @@ query (``selectors.change_list_with_approvals``).
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.template.loader import render_to_string
 
 from changes import selectors, services
 from changes.choices import OPEN_STATUSES, Risk
@@ -84,7 +85,7 @@ CHANGE_FIELDSETS = [
             ]
         },
     ),
-    ("Review", {"fields": ["closure_code", "review_notes", "closed_at"]}),
+    ("Review", {"fields": ["closure_code", "review_notes", "closed_at", "review_figures"]}),
     ("Record", {"fields": [("created_at", "updated_at"), "record_version"]}),
 ]
 EDITABLE_IN_ADMIN = services.STAFF_EDITABLE - {"risk_answers"}
@@ -177,6 +178,17 @@ class ChangeAdmin(RecordAdmin):
         return selectors.change_list_visible_to(user=request.user).select_related(
             *self.detail_related
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        change = super().get_object(request, object_id, from_field)
+        if change is not None:
+            change.viewed_by = request.user  # whose incidents the review figures count
+        return change
+
+    @admin.display(description="Incidents")
+    def review_figures(self, obj):
+        review = selectors.change_review(user=obj.viewed_by, change=obj)
+        return render_to_string("changes/_review.html", {"change": obj, "review": review})
 
     def get_fieldsets(self, request, obj=None):
         return CHANGE_FIELDSETS if obj is not None else ADD_FIELDSETS

@@ -88,11 +88,9 @@ def _start_of(day: date) -> datetime:
 def calendar_for(*, user, period: Period, change_type: str = "") -> list[list[Day]]:
     """The period's weeks, each a list of seven days with their changes and freezes."""
     start, end = _start_of(period.first), _start_of(period.last + timedelta(days=1))
-    changes = (
-        change_list_visible_to(user=user)
-        .filter(overlapping(start, end), status__in=CALENDAR_STATUSES)
-        .order_by("planned_start", "pk")
-    )
+    changes = overlapping(
+        change_list_visible_to(user=user).filter(status__in=CALENDAR_STATUSES), start, end
+    ).order_by("planned_start", "pk")
     if change_type:
         changes = changes.filter(change_type=change_type)
     freezes = list(

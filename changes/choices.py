@@ -43,6 +43,9 @@ BOOKED_STATUSES = [
     Status.IMPLEMENTING,
 ]
 
+# States of a change that can have caused an incident: it has been started.
+CAUSING_STATUSES = [Status.IMPLEMENTING, Status.REVIEW, Status.CLOSED]
+
 
 class Risk(models.TextChoices):
     LOW = "low", _("Low")

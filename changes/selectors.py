@@ -4,6 +4,10 @@ Changes are staff records: IT staff whose role may view changes (service desk,
 resolvers, change managers, change approvers) see every change; everyone else gets a 404.
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -14,6 +18,9 @@ from changes.models import Change, ChangeComment
 from itsm import approvals
 from itsm.models import Approval, ApprovalTrack
 from itsm.roles import role_allows
+
+# The incidents caused by a change that its review lists (the count covers them all).
+CAUSED_SHOWN = 20
 
 LIST_RELATED = ["requested_by", "change_manager", "implementer", "implementation_group"]
 DETAIL_RELATED = ["category", "problem", "template_version__template"]
@@ -134,4 +141,71 @@ def cab_agenda(*, user, until) -> list:
         .filter(status=Status.AUTHORISATION, change_type=ChangeType.NORMAL, planned_start__lt=until)
         .prefetch_related("services", "configuration_items")
         .order_by("planned_start", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a change's post-implementation review shows: incidents on its items in the
+    ``days`` before it started (``before``, from ``before_from``) and after it ended
+    (``after``, up to ``after_until``), and the incidents marked as caused by it (``caused``,
+    the first ``CAUSED_SHOWN`` in ``caused_incidents``). ``before`` and ``after`` are None
+    without a window; only incidents the reader may see are counted."""
+
+    days: int
+    start: datetime | None
+    end: datetime | None
+    before: int | None
+    after: int | None
+    caused: int
+    caused_incidents: list = field(default_factory=list)
+
+    @property
+    def before_from(self):
+        return self.start - timedelta(days=self.days) if self.start else None
+
+    @property
+    def after_until(self):
+        return self.end + timedelta(days=self.days) if self.end else None
+
+
+def change_review(*, user, change) -> Review:
+    """The change's review figures: one aggregate query, and one more for the list of
+    caused incidents when there are any.
+
+    The window is the actual one where recorded, else the planned one; an incident
+    counts on the side its reported time falls (``[start - N days, start)`` before,
+    ``[end, end + N days)`` after, N the ``CHANGE_REVIEW_DAYS`` setting).
+    """
+    from incidents.selectors import incident_list_visible_to
+
+    days = settings.CHANGE_REVIEW_DAYS
+    start = change.actual_start or change.planned_start
+    end = change.actual_end or change.planned_end
+    on_items = Q(configuration_item__in=change.configuration_items.values("pk"))
+    caused = Q(caused_by_change=change)
+    counts = {"caused": Count("pk", filter=caused)}
+    if start and end:
+        span = timedelta(days=days)
+        before = Q(reported_at__gte=start - span, reported_at__lt=start)
+        after = Q(reported_at__gte=end, reported_at__lt=end + span)
+        counts["before"] = Count("pk", filter=on_items & before)
+        counts["after"] = Count("pk", filter=on_items & after)
+    incidents = incident_list_visible_to(user=user).select_related(None).order_by()
+    figures = incidents.filter(on_items | caused).aggregate(**counts)
+    listed = []
+    if figures["caused"]:
+        listed = list(
+            incidents.filter(caused)
+            .only("pk", "number", "title", "status", "reported_at")
+            .order_by("-reported_at", "-pk")[:CAUSED_SHOWN]
+        )
+    return Review(
+        days=days,
+        start=start,
+        end=end,
+        before=figures.get("before"),
+        after=figures.get("after"),
+        caused=figures["caused"],
+        caused_incidents=listed,
     )

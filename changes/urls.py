@@ -10,4 +10,5 @@ urlpatterns = [
     path("calendar/", views.change_calendar, name="calendar"),
     path("cab-agenda/", views.cab_agenda, name="cab_agenda"),
     path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/review/", views.change_review, name="review"),
 ]

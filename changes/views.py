@@ -9,7 +9,10 @@ The change calendar: month and week views of the changes holding a planned windo
 the freeze windows, server-rendered (plain links and a GET form, no script needed).
 
 The CAB agenda: the normal changes awaiting authorisation for a meeting, with risk,
-schedule, conflicts and approvals progress, printable."""
+schedule, conflicts and approvals progress, printable.
+
+A change's review: the incidents on its items before and after its window and those
+caused by it (linked from the calendar once the change is implementing)."""
 
 from datetime import datetime, time, timedelta
 
@@ -23,6 +26,7 @@ from django.utils.timezone import localdate, make_aware
 from django.views.decorators.http import require_POST, require_safe
 
 from changes import calendar, selectors, services
+from changes.choices import CAUSING_STATUSES
 from changes.forms import CabAgendaForm, CalendarForm, DecisionForm
 from itsm.errors import Refused
 from itsm.portal.approvals import approvals_page
@@ -67,6 +71,7 @@ def change_calendar(request):
     weeks = calendar.calendar_for(user=request.user, period=period, change_type=data["type"])
     query = {"view": period.view, "type": data["type"]}
     context = {
+        "reviewable": CAUSING_STATUSES,
         "form": form,
         "period": period,
         "weeks": weeks,
@@ -78,6 +83,15 @@ def change_calendar(request):
         ),
     }
     return render(request, "changes/calendar.html", context)
+
+
+@login_required
+@require_safe
+def change_review(request, pk):
+    """The review figures of a change (IT staff who see changes; a 404 for others)."""
+    change = selectors.change_get_for_user(user=request.user, pk=pk)
+    review = selectors.change_review(user=request.user, change=change)
+    return render(request, "changes/review.html", {"change": change, "review": review})
 
 
 def next_meeting(today):

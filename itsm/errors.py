@@ -111,6 +111,12 @@ CODES: dict[str, ErrorCode] = {
     "change_review_notes_required": ErrorCode(
         BAD_INPUT, "A failed or backed-out change needs review notes before closing."
     ),
+    "change_not_found": ErrorCode(BAD_INPUT, "There is no change {change}."),
+    "change_not_implemented": ErrorCode(
+        BAD_INPUT,
+        "{number} is {state}: only a change that is implementing, in review or closed "
+        "can have caused an incident.",
+    ),
     "risk_override_reason_required": ErrorCode(
         BAD_INPUT, "A reason is required to override the computed risk."
     ),

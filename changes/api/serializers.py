@@ -1,9 +1,11 @@
 """Change API serializers: explicit field lists; writes check shape only."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from changes.choices import ChangeType
 from changes.models import Change, StandardChangeTemplate, TemplateVersion
+from changes.selectors import change_review
 from itsm.api.inputs import RecordReadSerializer, StrictFieldsMixin, VersionedSerializer
 from itsm.models import ApprovalTrack, Category, ConfigurationItem, Service, Team
 from itsm.validators import validate_single_line
@@ -72,6 +74,41 @@ class ChangeSerializer(RecordReadSerializer):
         model = Change
         fields = READ_FIELDS
         read_only_fields = READ_FIELDS
+
+
+class CausedIncidentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    """``changes.selectors.Review``: incidents on the change's items either side of its
+    window (null without one) and the incidents marked as caused by it."""
+
+    days = serializers.IntegerField(read_only=True)
+    start = serializers.DateTimeField(read_only=True, allow_null=True)
+    end = serializers.DateTimeField(read_only=True, allow_null=True)
+    before = serializers.IntegerField(read_only=True, allow_null=True)
+    after = serializers.IntegerField(read_only=True, allow_null=True)
+    caused = serializers.IntegerField(read_only=True)
+    caused_incidents = CausedIncidentSerializer(many=True, read_only=True)
+
+
+class ChangeDetailSerializer(ChangeSerializer):
+    """The list fields plus the review figures (detail only: they cost two queries)."""
+
+    review = serializers.SerializerMethodField()
+
+    class Meta(ChangeSerializer.Meta):
+        fields = (*READ_FIELDS, "review")
+        read_only_fields = fields
+
+    @extend_schema_field(ReviewSerializer)
+    def get_review(self, change) -> dict:
+        user = self.context["request"].user
+        return ReviewSerializer(change_review(user=user, change=change)).data
 
 
 def _id_field(queryset, **kwargs):

@@ -32,7 +32,7 @@ class ChangeViewSet(RecordViewSet):
 
     model = Change
     list_serializers = PAIR
-    detail_serializers = PAIR
+    detail_serializers = (s.ChangeDetailSerializer, s.ChangeDetailSerializer)
     create_serializers = (s.ChangeCreateSerializer, s.ChangeCreateSerializer)
     update_serializers = (s.ChangeUpdateSerializer, s.ChangeUpdateSerializer)
     filterset_class = ChangeFilter

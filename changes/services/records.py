@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from changes.choices import (
+    CAUSING_STATUSES,
     SUBMITTED_STATUSES,
     UNSUCCESSFUL,
     ChangeType,
@@ -308,17 +309,28 @@ def change_override_risk(
 
 
 def incident_set_caused_by(*, incident_id, change_id, actor) -> Incident:
-    """Mark an incident as caused by a change (or clear it with ``change_id=None``)."""
+    """Mark an incident as caused by a change (or clear it with ``change_id=None``).
+
+    Only a change that has been started (implementing, in review or closed) can have
+    caused an incident. The one write path of the admin button and the incident API.
+    """
     check_may(actor, "view")
     if not role_allows(actor, "incidents", "change"):
         raise Refused("not_permitted", "Only incident staff may do this.")
+    number = None
+    if change_id is not None:
+        found = Change.objects.filter(pk=change_id).values_list("number", "status").first()
+        if found is None:
+            raise Refused("change_not_found", field="change", change=change_id)
+        number, state = found
+        if state not in CAUSING_STATUSES:
+            raise Refused(
+                "change_not_implemented", field="change", number=number, state=Status(state).label
+            )
     with transaction.atomic():
         incident = lock_record(Incident, incident_id)
         if incident.caused_by_change_id == change_id:
             return incident
-        number = (
-            Change.objects.values_list("number", flat=True).get(pk=change_id) if change_id else None
-        )
         incident.caused_by_change_id = change_id
         reason = f"caused by {number}" if number else "no longer marked as caused by a change"
         return save_record(incident, actor=actor, reason=reason, fields={"caused_by_change"})

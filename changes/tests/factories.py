@@ -73,3 +73,29 @@ def make_standard_change(*, requested_by, days: int = 7, **fields):
     fields.setdefault("planned_start", start)
     fields.setdefault("planned_end", end)
     return services.change_create_from_template(actor=requested_by, version_id=version.pk, **fields)
+
+
+def make_booked_change(*, requested_by, configuration_items, start, end, **fields):
+    """A normal change awaiting authorisation (holding its window), collisions acknowledged."""
+    change = make_change(
+        requested_by=requested_by,
+        configuration_items=configuration_items,
+        planned_start=start,
+        planned_end=end,
+        **fields,
+    )
+    services.change_transition(change_id=change.pk, name="submit", actor=requested_by)
+    return services.change_transition(
+        change_id=change.pk,
+        name="request_authorisation",
+        actor=requested_by,
+        acknowledgement="Known.",
+    )
+
+
+def make_implemented_change(*, requested_by):
+    """A standard change on one item, implemented a moment ago (now in review)."""
+    change = make_standard_change(requested_by=requested_by)
+    for name in ("schedule_standard", "start", "complete"):
+        change = services.change_transition(change_id=change.pk, name=name, actor=requested_by)
+    return change

@@ -8,7 +8,7 @@ import pytest
 from changes import services
 from changes.models import FreezeWindow
 from changes.schedule import DEPENDENT_CI, SAME_CI, SAME_IMPLEMENTER, collisions_for
-from changes.tests.factories import make_change, make_item, setup, window
+from changes.tests.factories import make_booked_change, make_change, make_item, setup, window
 from itsm.errors import Refused
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +20,8 @@ def users():
 
 
 def booked(users, items, start, end, **fields):
-    change = make_change(
-        requested_by=users["chris"],
-        configuration_items=items,
-        planned_start=start,
-        planned_end=end,
-        **fields,
-    )
-    services.change_transition(change_id=change.pk, name="submit", actor=users["chris"])
-    return services.change_transition(
-        change_id=change.pk,
-        name="request_authorisation",
-        actor=users["chris"],
-        acknowledgement="Known.",
+    return make_booked_change(
+        requested_by=users["chris"], configuration_items=items, start=start, end=end, **fields
     )
 
 

@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 
 from changes import services
 from changes.choices import VersionStatus
-from changes.tests.factories import PLANS, approved_version, make_change, make_item, setup
+from changes.tests.factories import (
+    PLANS,
+    approved_version,
+    make_change,
+    make_implemented_change,
+    make_item,
+    setup,
+)
 from incidents.services import incident_create
 from itsm.errors import Refused
 
@@ -144,7 +151,7 @@ def test_closing_a_change_that_fixes_a_problem_resolves_it(users):
 
 
 def test_an_incident_is_marked_as_caused_by_a_change(users):
-    change = make_change(requested_by=users["chris"])
+    change = make_implemented_change(requested_by=users["chris"])
     incident = incident_create(actor=users["emma"], title="Shop is down", description="Since 9.")
 
     written = services.incident_set_caused_by(
@@ -161,7 +168,7 @@ def test_the_incident_console_marks_an_incident_as_caused_by_a_change(users):
 
     from incidents.tests.factories import make_incident
 
-    change = make_change(requested_by=users["chris"])
+    change = make_implemented_change(requested_by=users["chris"])
     incident = make_incident(reporter=users["emma"], title="Web tier slow")
     client = Client()
     client.force_login(users["sam"])
@@ -186,3 +193,23 @@ def test_the_incident_console_marks_an_incident_as_caused_by_a_change(users):
     client.post(f"{base}transition/caused_by_change/", {"change": ""})
     incident.refresh_from_db()
     assert incident.caused_by_change is None
+
+
+def test_only_a_started_change_can_be_marked_as_the_cause(users):
+    draft = make_change(requested_by=users["chris"])
+    incident = incident_create(actor=users["emma"], title="Shop is down", description="Since 9.")
+
+    with pytest.raises(Refused) as refused:
+        services.incident_set_caused_by(
+            incident_id=incident.pk, change_id=draft.pk, actor=users["sam"]
+        )
+    assert (refused.value.code, refused.value.field) == ("change_not_implemented", "change")
+    assert draft.number in refused.value.message
+    with pytest.raises(Refused) as refused:
+        services.incident_set_caused_by(
+            incident_id=incident.pk, change_id=10**9, actor=users["sam"]
+        )
+    assert refused.value.code == "change_not_found"
+    incident.refresh_from_db()
+    assert incident.caused_by_change is None
+    assert incident.history.count() == 1

@@ -67,6 +67,7 @@ STAFF_READ_FIELDS = EMPLOYEE_READ_FIELDS + (
     "parent",
     "duplicate_of",
     "problem",
+    "caused_by_change",
     "sla_policy",
     "responded_at",
     "response_due_at",

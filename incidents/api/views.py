@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 
+from changes.incident_api import CausedByChangeActions
 from incidents import services
 from incidents.api import serializers as s
 from incidents.choices import Channel
@@ -57,7 +58,7 @@ class StableOrderingFilter(OrderingFilter):
         return queryset.order_by(*ordering, "-pk")
 
 
-class IncidentViewSet(RecordViewSet):
+class IncidentViewSet(CausedByChangeActions, RecordViewSet):
     """Incidents the caller may see. Employees get a narrower field set than staff."""
 
     model = Incident

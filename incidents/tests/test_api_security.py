@@ -51,6 +51,7 @@ EMPLOYEE_KEYS = {
 }
 STAFF_LIST_KEYS = EMPLOYEE_KEYS | {
     "problem",
+    "caused_by_change",
     "reporter",
     "affected_user",
     "detected_at",

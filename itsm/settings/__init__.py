@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "ProblemResolutionCodeEnum": "problems.choices.ResolutionCode",
         "TaskStatusEnum": "requests_app.choices.TaskStatus",
         "PostmortemStatusEnum": "postmortems.choices.Status",
+        "ChangeStatusEnum": "changes.choices.Status",
+        "ChangeChangeTypeEnum": "changes.choices.ChangeType",
     },
     # The schema maps every endpoint; only signed-in users may read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -300,6 +302,8 @@ CHANGE_START_REMINDER_HOURS = int(os.environ.get("CHANGE_START_REMINDER_HOURS", 
 # Changes: the CAB meets on this weekday (0 is Monday); its agenda covers this many days.
 CHANGE_CAB_WEEKDAY = int(os.environ.get("CHANGE_CAB_WEEKDAY", 3))
 CHANGE_CAB_HORIZON_DAYS = int(os.environ.get("CHANGE_CAB_HORIZON_DAYS", 14))
+# Changes: a review counts incidents on the change's items this many days either side.
+CHANGE_REVIEW_DAYS = int(os.environ.get("CHANGE_REVIEW_DAYS", 14))
 # Days a fulfilled service request waits for its requester's confirmation before closing.
 REQUEST_CONFIRMATION_DAYS = int(os.environ.get("REQUEST_CONFIRMATION_DAYS", 5))
 SYSTEM_USERNAME = "system"
