@@ -142,6 +142,14 @@ def notify_on_commit(record, event: str, **extra) -> None:
     transaction.on_commit(lambda: _after_commit(*args))
 
 
+def dispatch_on_commit(record, event: str, **extra) -> None:
+    """Run ``event``'s listeners (``itsm.events``) once the current transaction commits,
+    for an event nobody is e-mailed about."""
+    label = record._meta.label_lower
+    args = (label, record.pk, event, notification_key(record, event, extra), extra)
+    transaction.on_commit(lambda: events.dispatch(*args))
+
+
 def _after_commit(*args) -> None:
     """Queue the notification, then run the event's listeners (``itsm.events``)."""
     _enqueue(*args)

@@ -10,7 +10,7 @@ from incidents.models import Incident
 from itsm.audit import record_change
 from itsm.choices import Level, Priority, RecordKind
 from itsm.errors import Refused
-from itsm.notifications import notify_on_commit
+from itsm.notifications import dispatch_on_commit, notify_on_commit
 from itsm.numbering import allocate_number
 from itsm.priority import compute_priority
 from itsm.roles import is_agent
@@ -186,7 +186,15 @@ def incident_update(*, incident_id, actor, changes: dict, expected_version: int 
         save_record(
             incident, actor=actor, reason="update: " + ", ".join(sorted(changed)), fields=fields
         )
+        _announce_major_change(incident, fields)
     return incident
+
+
+def _announce_major_change(incident, fields) -> None:
+    """What a major incident shows elsewhere (the status page) follows its priority and
+    service."""
+    if incident.is_major and {"priority", "service"} & set(fields):
+        dispatch_on_commit(incident, "major_changed")
 
 
 def _set_priority(incident, priority: int) -> set[str]:
@@ -221,6 +229,7 @@ def incident_override_priority(
             reason=f"priority_override: {reason.strip()}",
             fields=fields | {"priority_overridden", "priority_override_reason"},
         )
+        _announce_major_change(incident, fields)
     return incident
 
 
