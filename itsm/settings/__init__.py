@@ -350,6 +350,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postmortems.tasks.postmortem_action_item_reminders",
         "schedule": 3600.0,
     },
+    "postmortem-due-reminders": {
+        "task": "postmortems.tasks.postmortem_due_reminders",
+        "schedule": 3600.0,
+    },
     "change-approval-reminders": {
         "task": "changes.tasks.change_approval_reminders",
         "schedule": 900.0,
