@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from itsm.api.filters import StrictFilterBackend
-from itsm.api.pagination import CappedPageNumberPagination
+from itsm.api.pagination import KeysetPagination
 from itsm.api.parsers import JSONParser
 from itsm.api.records import ERROR, INVALID, NOT_FOUND, WRITE_ERRORS
 from itsm.api.transitions import transition_action
@@ -30,7 +30,7 @@ class PostmortemViewSet(mixins.ListModelMixin, ScopedViewSet):
     serializer_class = s.PostmortemSerializer
     filterset_class = PostmortemFilter
     filter_backends = [StrictFilterBackend]
-    pagination_class = CappedPageNumberPagination
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser]
     lookup_value_regex = "[0-9]+"
 

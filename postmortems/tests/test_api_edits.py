@@ -50,7 +50,7 @@ def test_staff_open_and_edit_a_draft(people, api_as):
 )
 def test_bad_edits_are_a_400_and_change_nothing(people, api_as, change):
     postmortem = make_postmortem(people)
-    before = postmortem.version
+    before = Postmortem.objects.get(pk=postmortem.pk).version
     answer = api_as(people["ravi"]).patch(
         f"{API}{postmortem.pk}/", {**change, "version": before}, format="json"
     )

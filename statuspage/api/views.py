@@ -18,7 +18,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from itsm.api.filters import StrictFilterBackend
-from itsm.api.pagination import CappedPageNumberPagination
+from itsm.api.pagination import CappedPageNumberPagination, KeysetPagination
 from itsm.api.parsers import JSONParser
 from itsm.api.records import ERROR, INVALID, WRITE_ERRORS
 from itsm.api.schema import ApiSchema
@@ -120,6 +120,7 @@ class StatusIncidentViewSet(StatusViewSet):
     selector = staticmethod(selectors.status_incident_list_visible_to)
     serializer_class = s.StatusIncidentSerializer
     filterset_class = StatusIncidentFilter
+    pagination_class = KeysetPagination
 
     @extend_schema(
         request=s.StatusIncidentCreateSerializer,
