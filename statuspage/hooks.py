@@ -7,6 +7,7 @@ refresh; the tasks call the services, so nothing here writes. The tasks skip the
 incidents that are not major, so a routine incident costs one cheap task.
 """
 
+from itsm.events import listen
 from statuspage.tasks import incident_moved, sync_change_maintenance
 
 INCIDENT_EVENTS = (
@@ -39,8 +40,6 @@ def change_event(*, record_id, event, key, extra) -> None:
 
 
 def connect() -> None:
-    from itsm.events import listen
-
     for event in INCIDENT_EVENTS:
         listen("incidents.incident", event, incident_event)
     for event in CHANGE_EVENTS:
