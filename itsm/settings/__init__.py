@@ -275,6 +275,9 @@ SPECTACULAR_SETTINGS = {
         "ProblemResolutionCodeEnum": "problems.choices.ResolutionCode",
         "TaskStatusEnum": "requests_app.choices.TaskStatus",
         "PostmortemStatusEnum": "postmortems.choices.Status",
+        "ComponentStatusEnum": "statuspage.choices.ComponentStatus",
+        "StatusImpactEnum": "statuspage.choices.Impact",
+        "StatusUpdateStateEnum": "statuspage.choices.UpdateState",
     },
     # The schema maps every endpoint; only signed-in users may read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -63,7 +63,7 @@ class ComponentUpdateSerializer(VersionedSerializer, ComponentWriteSerializer):
 
 class ComponentStatusSerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[("", "Follow the records"), *ComponentStatus.choices],
+        choices=ComponentStatus.choices,
         allow_blank=True,
         help_text='Set by hand; "" hands the status back to the records.',
     )
