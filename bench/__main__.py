@@ -190,6 +190,16 @@ def _status_page(bench, desk):
         bench.time(f"{name}, cached", lambda u=url: _ok(public.get(u)))
         bench.time(f"{name}, rebuilt", lambda u=url: (cache.clear(), _ok(public.get(u))))
     print(f"(status page: {Component.objects.count()} components)")
+    ceiling = _per_second(bench, "ceiling: health probe")
+    for label in ("status page, cached", "status page, rebuilt", "status summary JSON, cached"):
+        rate = _per_second(bench, label)
+        print(f"{label}: {rate:.0f} requests/s, {100 * rate / ceiling:.0f} % of the ceiling")
+    print(f"ceiling (health probe): {ceiling:.0f} requests/s, one worker")
+
+
+def _per_second(bench, label) -> float:
+    """Requests per second one worker answers, from the median wall time."""
+    return 1000 / max(bench.results[label]["wall_ms"], 0.001)
 
 
 def _ok(response):

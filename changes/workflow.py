@@ -386,6 +386,7 @@ WORKFLOW = Workflow(
             STAFF,
             needs_reason=True,
             after=_void("returned to assessment"),
+            announce="returned_to_assessment",
             not_in=NOT_IN_PORTAL,
         ),
         Transition(
@@ -397,6 +398,7 @@ WORKFLOW = Workflow(
             STAFF,
             apply=_apply_start,
             not_in=NOT_IN_PORTAL,
+            announce="started",
         ),
         Transition(
             "complete",

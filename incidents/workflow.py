@@ -410,6 +410,7 @@ WORKFLOW = Workflow(
             needs_reason=True,
             apply=_apply_reject,
             public_reason=True,
+            announce="reopened",
             not_in=ONE_AT_A_TIME,
         ),
         Transition(
@@ -434,6 +435,7 @@ WORKFLOW = Workflow(
             needs_reason=True,
             apply=_apply_cancel,
             public_reason=True,
+            announce="cancelled",
             not_in=STAFF_ONLY,
         ),
         Transition(
@@ -461,6 +463,7 @@ WORKFLOW = Workflow(
             AGENTS,
             guard=_is_major,
             apply=_apply_stand_down_major,
+            announce="major_stood_down",
             not_in=STAFF_ONLY,
         ),
     ],

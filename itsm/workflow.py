@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from itsm.errors import Refused, TransitionNotAllowed
-from itsm.notifications import notify_on_commit
+from itsm.notifications import announce_on_commit, notify_on_commit
 from itsm.security_log import security_event
 from itsm.writes import lock_record, save_record
 
@@ -79,6 +79,7 @@ class Transition:
     returns their names. ``event`` is the notification raised after commit;
     ``public_reason`` says the free-text reason is written for the requester (others
     may be internal, so requesters see only the transition's name);
+    ``announce`` is an event for listeners only (``itsm.events``), e-mailed to nobody;
     ``after(instance, actor)`` runs inside the same transaction once the row is saved
     (for example, resolving children). ``not_in`` names the interfaces that deliberately
     do not offer the transition.
@@ -98,6 +99,7 @@ class Transition:
     public_reason: bool = False
     after: After | None = None
     not_in: frozenset[str] = frozenset()
+    announce: str | None = None
 
     def __post_init__(self):
         unknown = set(self.not_in) - INTERFACES
@@ -237,6 +239,8 @@ def run_transition(
         )
         if transition.event:
             notify_on_commit(instance, transition.event)
+        if transition.announce:
+            announce_on_commit(instance, transition.announce)
         if transition.after is not None:
             transition.after(instance, actor)
     return instance

@@ -1,6 +1,7 @@
 """Every read of postmortems that depends on who asks: staff read them all, others none."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from incidents.models import Incident
@@ -21,13 +22,18 @@ def sees_postmortems(user) -> bool:
 def postmortem_list_visible_to(*, user) -> QuerySet:
     if not sees_postmortems(user):
         return Postmortem.objects.none()
+    # A subquery per listed row, not a join and GROUP BY over every postmortem: the list
+    # stays an index scan that stops at the page's last row.
+    open_actions = (
+        ActionItem.objects.filter(postmortem=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES)
+        .order_by()
+        .values("postmortem")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         Postmortem.objects.select_related(*LIST_RELATED)
-        .annotate(
-            open_actions=Count(
-                "action_items", filter=Q(action_items__status__in=OPEN_ACTION_STATUSES)
-            )
-        )
+        .annotate(open_actions=Coalesce(Subquery(open_actions), 0))
         .order_by(*LIST_ORDER)
     )
 
@@ -65,6 +71,12 @@ def action_items_of(postmortem) -> QuerySet:
     return ActionItem.objects.filter(postmortem=postmortem).select_related(
         "owner", "problem", "change"
     )
+
+
+def action_item_list_visible_to(*, user) -> QuerySet:
+    if not sees_postmortems(user):
+        return ActionItem.objects.none()
+    return ActionItem.objects.select_related("owner", "problem", "change")
 
 
 def postmortems_due(*, user) -> QuerySet:

@@ -5,13 +5,13 @@ are written in the staff console and the API.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from itsm import approvals
+from itsm.keyset import InvalidCursor, keyset_page
 from postmortems import export, selectors
 from postmortems.choices import Status
 
@@ -25,7 +25,11 @@ def postmortem_list(request):
     status = request.GET.get("status", "")
     if status in Status.values:
         postmortems = postmortems.filter(status=status)
-    page = Paginator(postmortems, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Older / newer links carry the position, not a page number: no count, no offset.
+    try:
+        page = keyset_page(postmortems, size=PAGE_SIZE, cursor=request.GET.get("cursor"))
+    except InvalidCursor:
+        page = keyset_page(postmortems, size=PAGE_SIZE)
     context = {
         "page": page,
         "status": status,

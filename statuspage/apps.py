@@ -6,16 +6,11 @@ class StatuspageConfig(AppConfig):
     verbose_name = "Status page"
 
     def ready(self):
-        from django.db.models.signals import post_save
-
-        from changes.models import Change
-        from incidents.models import Incident
         from itsm import roles
         from itsm.demo import register_demo_loader
         from statuspage import demo, hooks
 
-        post_save.connect(hooks.incident_saved, sender=Incident, dispatch_uid="statuspage-incident")
-        post_save.connect(hooks.change_saved, sender=Change, dispatch_uid="statuspage-change")
+        hooks.connect()
         roles.register_role_permissions(
             self.label,
             {

@@ -1,7 +1,7 @@
 """Demo status page: a component per demo service (the HR ones internal), 90 days of
 history with two outages, the demo major incident published with its updates through to
-resolved, and a maintenance window next week. Found again by service and title, so a
-second run creates nothing."""
+resolved, a maintenance window next week and a few confirmed subscribers. Found again by
+service, title and address, so a second run creates nothing."""
 
 from datetime import timedelta
 
@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from incidents.models import Incident
 from itsm.models import Service
-from statuspage import services
-from statuspage.models import Component, Maintenance, StatusIncident
+from statuspage import services, tokens
+from statuspage.models import Component, Maintenance, StatusIncident, Subscriber
 
 # service name, display name, group, public
 COMPONENTS = [
@@ -21,6 +21,12 @@ COMPONENTS = [
     ("Payroll", "Payroll", "Business applications", False),
 ]
 MAINTENANCE_TITLE = "VPN gateway upgrade"
+# address, services subscribed to
+SUBSCRIBERS = [
+    ("it-watch@example.com", ["E-mail", "VPN", "Wi-Fi"]),
+    ("remote.team@example.com", ["VPN"]),
+    ("front.desk@example.com", ["Wi-Fi", "E-mail"]),
+]
 
 
 def _components(users) -> dict:
@@ -105,7 +111,19 @@ def _maintenance(users, components) -> None:
     )
 
 
+def _subscribers(components) -> None:
+    """Asked for and confirmed through the double opt-in, as a customer would."""
+    for email, names in SUBSCRIBERS:
+        wanted = [components[name].pk for name in names if name in components]
+        if not wanted or Subscriber.objects.filter(email=email).exists():
+            continue
+        services.subscription_request(email=email, component_ids=wanted)
+        for pk in Subscriber.objects.filter(email=email).values_list("pk", flat=True):
+            services.subscription_confirm(token=tokens.make(pk, "confirm"))
+
+
 def load(users) -> None:
     components = _components(users)
     _status_incident(users, components)
     _maintenance(users, components)
+    _subscribers(components)

@@ -1,23 +1,46 @@
-"""What the status page hears from incidents and changes.
+"""What the status page hears from incidents and changes: their events (``itsm.events``),
+run after the commit.
 
-A saved major incident (or one stood down) and a saved change that expects an outage
-(or stops expecting one) queue a refresh after the commit; the tasks call the services,
-so nothing here writes. Other saves, almost all of them, cost nothing.
+A major incident declared, stood down, resolved, reopened, cancelled or re-prioritised,
+and a change scheduled, started, completed, closed, cancelled or rejected, queue a
+refresh; the tasks call the services, so nothing here writes. The tasks skip the
+incidents that are not major, so a routine incident costs one cheap task.
 """
 
-from django.db import transaction
+from itsm.events import listen
+from statuspage.tasks import incident_moved, sync_change_maintenance
 
-from statuspage.tasks import refresh_component_statuses, sync_change_maintenance
+INCIDENT_EVENTS = (
+    "major_declared",
+    "major_changed",
+    "major_stood_down",
+    "resolved",
+    "reopened",
+    "cancelled",
+)
+CHANGE_EVENTS = (
+    "scheduled",
+    "authorised",
+    "approval_requested",
+    "started",
+    "implemented",
+    "closed",
+    "cancelled",
+    "rejected",
+    "returned_to_assessment",
+)
 
 
-def incident_saved(sender, instance, update_fields=None, **kwargs):
-    stood_down = update_fields is not None and "is_major" in update_fields
-    if instance.is_major or stood_down:
-        transaction.on_commit(refresh_component_statuses.delay)
+def incident_event(*, record_id, event, key, extra, record=None) -> None:
+    incident_moved.delay(record_id, event)
 
 
-def change_saved(sender, instance, update_fields=None, **kwargs):
-    flag_changed = update_fields is not None and "outage_expected" in update_fields
-    if instance.outage_expected or flag_changed:
-        pk = instance.pk
-        transaction.on_commit(lambda: sync_change_maintenance.delay(pk))
+def change_event(*, record_id, event, key, extra, record=None) -> None:
+    sync_change_maintenance.delay(record_id)
+
+
+def connect() -> None:
+    for event in INCIDENT_EVENTS:
+        listen("incidents.incident", event, incident_event)
+    for event in CHANGE_EVENTS:
+        listen("changes.change", event, change_event)

@@ -191,3 +191,29 @@ def feed_entries(*, limit: int = FEED_ENTRIES) -> list[dict]:
         }
         for update in updates
     ]
+
+
+def component_list_visible_to(*, user):
+    """Every component, internal ones too, for IT staff; nothing for anyone else."""
+    if not sees_internal_page(user):
+        return Component.objects.none()
+    return Component.objects.order_by("group", "order", "display_name", "id")
+
+
+def status_incident_list_visible_to(*, user):
+    """Status incidents with their components and updates, newest first (IT staff)."""
+    if not sees_internal_page(user):
+        return StatusIncident.objects.none()
+    return (
+        StatusIncident.objects.select_related("incident")
+        .prefetch_related(
+            Prefetch("components", queryset=Component.objects.only("id")),
+            Prefetch(
+                "updates",
+                queryset=StatusUpdate.objects.select_related("posted_by").order_by(
+                    "posted_at", "id"
+                ),
+            ),
+        )
+        .order_by("-started_at", "-id")
+    )

@@ -2,14 +2,21 @@
 
 from celery import shared_task
 
+from incidents.models import Incident
 from itsm.tasks import RETRY
 from statuspage import services
 
 
 @shared_task(**RETRY)
-def refresh_component_statuses() -> list[int]:
-    """After a major incident moved: every component's status follows its sources."""
-    return services.components_refresh(reason="A major incident changed")
+def incident_moved(incident_id: int, event: str) -> list[int]:
+    """After an incident event: a major incident (or one just stood down) moves the
+    components' statuses; any other incident changes nothing."""
+    if (
+        event != "major_stood_down"
+        and not Incident.objects.filter(pk=incident_id, is_major=True).exists()
+    ):
+        return []
+    return services.components_refresh(reason=f"A major incident changed: {event}")
 
 
 @shared_task(**RETRY)

@@ -1,7 +1,8 @@
 """Uptime per component and day, computed by the database from the stored intervals.
 
-One query joins the components' intervals that reach into the window with the window's
-days (a ``VALUES`` list of day bounds) and, per component and day, sums the seconds each
+One query joins the components' intervals that reach into the window (only those, which
+an index finds however long the history) with the window's days (a ``VALUES`` list of
+day bounds) and, per component and day, sums the seconds each
 interval overlaps the day (``least(end, day end) - greatest(start, day start)``): over
 any status (how much of the day the component existed) and over partial or major outage
 (down), and takes the worst status of the day. No interval row leaves the database; the
@@ -61,7 +62,7 @@ def _sql(component_count: int, day_count: int) -> str:
             SELECT component_id, status, {seconds("started_at")} AS s,
                    {seconds(f"COALESCE(ended_at, {now_cast})")} AS e
             FROM {table}
-            WHERE component_id IN ({ids})
+            WHERE component_id IN ({ids}) AND (ended_at IS NULL OR ended_at > {now_cast})
         )
         SELECT iv.component_id, days.idx,
                SUM({overlap}),
@@ -89,6 +90,7 @@ def uptime_rows(component_ids, *, now=None, days: int = DAYS) -> dict[int, dict]
         *bounds,
         now_param(now),
         *component_ids,
+        now_param(starts[0]),
         *DOWN_STATUSES,
         *[value for pair in SEVERITY.items() for value in pair],
     ]

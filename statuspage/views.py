@@ -48,7 +48,7 @@ def history(request):
     return _public(HttpResponse(html))
 
 
-def _summary_json() -> dict:
+def summary_data() -> dict:
     summary = selectors.page_summary(public=True)
     return {
         "generated_at": summary["generated_at"].isoformat(),
@@ -99,7 +99,7 @@ def _summary_json() -> dict:
 
 @require_GET
 def summary_json(request):
-    return _public(JsonResponse(cache.cached("summary", _summary_json)))
+    return _public(JsonResponse(cache.cached("summary", summary_data)))
 
 
 def _feed(request) -> str:

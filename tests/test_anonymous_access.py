@@ -36,6 +36,11 @@ PUBLIC = {
     "statuspage:subscribe": {"GET", "POST"},
     "statuspage:confirm": {"GET", "POST"},
     "statuspage:unsubscribe": {"GET", "POST"},
+    # Its API twins (/api/v1/status/): the summary, and subscribing with its signed tokens.
+    "status-summary": {"GET"},
+    "statussubscription-list": {"POST"},
+    "statussubscription-confirm": {"POST"},
+    "statussubscription-unsubscribe": {"POST"},
 }
 LOGIN_PATHS = {"/accounts/login/", "/admin/login/"}
 REFUSED = {401, 403, 404, 405}

@@ -85,6 +85,11 @@ BUDGET_TESTS |= {
     "postmortems:list": f"{POSTMORTEM_LISTS}::test_portal_list",
     "postmortem-list": f"{POSTMORTEM_LISTS}::test_api_list",
 }
+STATUS_API = "statuspage/tests/test_api.py"
+BUDGET_TESTS |= {
+    "statuscomponent-list": f"{STATUS_API}::test_component_list_budget",
+    "statusincident-list": f"{STATUS_API}::test_status_incident_list_budget",
+}
 REQUEST_LISTS = "requests_app/tests/test_lists.py"
 BUDGET_TESTS |= {
     "requests_app:list": f"{REQUEST_LISTS}::test_portal_my_requests",

@@ -187,6 +187,7 @@ def incident_update(*, incident_id, actor, changes: dict, expected_version: int 
             incident, actor=actor, reason="update: " + ", ".join(sorted(changed)), fields=fields
         )
         _announce_priority(incident, fields)
+        _announce_major_change(incident, fields)
     return incident
 
 
@@ -194,6 +195,13 @@ def _announce_priority(incident, fields: set[str]) -> None:
     """A new priority is an event other apps react to (on-call paging), not a message."""
     if "priority" in fields:
         announce_on_commit(incident, "priority_changed", priority=incident.priority)
+
+
+def _announce_major_change(incident, fields) -> None:
+    """What a major incident shows elsewhere (the status page) follows its priority and
+    service."""
+    if incident.is_major and {"priority", "service"} & set(fields):
+        announce_on_commit(incident, "major_changed")
 
 
 def _set_priority(incident, priority: int) -> set[str]:
@@ -229,6 +237,7 @@ def incident_override_priority(
             fields=fields | {"priority_overridden", "priority_override_reason"},
         )
         _announce_priority(incident, fields)
+        _announce_major_change(incident, fields)
     return incident
 
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("alerts.api.urls")),
     path("", include("postmortems.api.urls")),
     path("", include("requests_app.api.urls")),
+    path("", include("statuspage.api.urls")),
 ]

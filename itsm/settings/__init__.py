@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
         "PostmortemStatusEnum": "postmortems.choices.Status",
         "ChangeStatusEnum": "changes.choices.Status",
         "ChangeChangeTypeEnum": "changes.choices.ChangeType",
+        "ComponentStatusEnum": "statuspage.choices.ComponentStatus",
+        "StatusImpactEnum": "statuspage.choices.Impact",
+        "StatusUpdateStateEnum": "statuspage.choices.UpdateState",
     },
     # The schema maps every endpoint; only signed-in users may read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -352,6 +355,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "postmortem-action-item-reminders": {
         "task": "postmortems.tasks.postmortem_action_item_reminders",
+        "schedule": 3600.0,
+    },
+    "postmortem-due-reminders": {
+        "task": "postmortems.tasks.postmortem_due_reminders",
         "schedule": 3600.0,
     },
     "change-approval-reminders": {

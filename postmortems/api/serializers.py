@@ -1,9 +1,18 @@
-"""Postmortem API shapes: read-only (writes are the transitions)."""
+"""Postmortem API shapes: what staff read, and the inputs of the edits (status is never
+an input: it moves through the transitions)."""
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from itsm.models import ApprovalTrack
+from changes.models import Change
+from incidents.models import Incident
+from itsm.api.inputs import StrictFieldsMixin, VersionedSerializer
+from itsm.markup import MAX_LENGTH
+from itsm.models import ApprovalTrack, Service
+from itsm.validators import validate_single_line
+from postmortems.choices import ActionStatus, Detection
 from postmortems.models import ActionItem, Postmortem, TimelineEntry
+from problems.models import Problem
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
@@ -96,3 +105,76 @@ class PostmortemDetailSerializer(PostmortemSerializer):
     def get_time_to_detect_minutes(self, postmortem) -> int | None:
         duration = postmortem.time_to_detect
         return None if duration is None else int(duration.total_seconds() // 60)
+
+
+# --- Inputs -----------------------------------------------------------------------------
+
+
+def _ref(queryset, **kwargs):
+    return serializers.PrimaryKeyRelatedField(
+        queryset=queryset, required=False, allow_null=True, **kwargs
+    )
+
+
+def _text(**kwargs):
+    return serializers.CharField(required=False, allow_blank=True, max_length=MAX_LENGTH, **kwargs)
+
+
+def _title(**kwargs):
+    return serializers.CharField(max_length=200, validators=[validate_single_line], **kwargs)
+
+
+class PostmortemCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    incident = serializers.PrimaryKeyRelatedField(
+        queryset=Incident.objects.all(), help_text="The major incident's id."
+    )
+    title = _title(required=False, help_text="Default: the incident's title.")
+
+
+class PostmortemUpdateSerializer(VersionedSerializer, StrictFieldsMixin, serializers.Serializer):
+    title = _title(required=False)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False
+    )
+    summary = _text()
+    impact_started_at = serializers.DateTimeField(required=False, allow_null=True)
+    impact_ended_at = serializers.DateTimeField(required=False, allow_null=True)
+    users_affected = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
+    )
+    impact_description = _text()
+    services_affected = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Service.objects.all()
+    )
+    root_cause = _text()
+    contributing_factors = _text()
+    problem = _ref(Problem.objects.all())
+    detection = serializers.ChoiceField(choices=Detection.choices, required=False, allow_blank=True)
+    detection_notes = _text()
+    went_well = _text()
+    went_badly = _text()
+    got_lucky = _text()
+
+
+class ActionItemWriteSerializer(StrictFieldsMixin, serializers.Serializer):
+    title = _title()
+    owner = _ref(get_user_model().objects.filter(is_active=True))
+    due_date = serializers.DateField(required=False, allow_null=True)
+    problem = _ref(Problem.objects.all(), help_text="A problem, or a change, not both.")
+    change = _ref(Change.objects.all())
+
+
+class ActionItemUpdateSerializer(ActionItemWriteSerializer):
+    title = _title(required=False)
+
+
+class ActionItemProgressSerializer(StrictFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+
+
+class ActionItemDetailSerializer(ActionItemSerializer):
+    postmortem = serializers.IntegerField(source="postmortem_id", read_only=True)
+
+    class Meta(ActionItemSerializer.Meta):
+        fields = [*ActionItemSerializer.Meta.fields, "postmortem", "updated_at"]
+        read_only_fields = fields

@@ -15,7 +15,11 @@ from postmortems.services.records import (
     timeline_entry_add,
     timeline_entry_update,
 )
-from postmortems.services.reminders import action_items_overdue_remind, postmortems_overdue_remind
+from postmortems.services.reminders import (
+    action_items_overdue_remind,
+    postmortems_due_remind,
+    postmortems_overdue_remind,
+)
 
 __all__ = [
     "ACTION_EDITABLE",
@@ -28,6 +32,7 @@ __all__ = [
     "postmortem_refresh_timeline",
     "postmortem_transition",
     "postmortem_update",
+    "postmortems_due_remind",
     "postmortems_overdue_remind",
     "timeline_entry_add",
     "timeline_entry_update",

@@ -66,6 +66,10 @@ def status_incident_open(
     incident = lock_record(Incident, incident_id)
     if not incident.is_major:
         raise Refused("invalid_input", f"{incident.number} is not a major incident.")
+    if active_status_incident_for(incident.pk) is not None:
+        raise Refused(
+            "invalid_input", f"{incident.number} is published already: post an update to it."
+        )
     if components is None:
         components = list(Component.objects.filter(service_id=incident.service_id))
     if not components:

@@ -144,10 +144,12 @@ def maintenance_sync_change(*, change_id: int) -> Maintenance | None:
     state = CHANGE_STATES.get(change.status)
     maintenance = Maintenance.objects.filter(change=change).first()
     if maintenance is None:
-        components = list(Component.objects.filter(service__in=change.services.all()))
         starts, ends = _change_times(change)
         wanted = change.outage_expected and state not in (None, MaintenanceState.CANCELLED)
-        if not (wanted and components and starts and ends):
+        if not (wanted and starts and ends):
+            return None
+        components = list(Component.objects.filter(service__in=change.services.all()))
+        if not components:
             return None
         names = ", ".join(component.display_name for component in components)
         maintenance = Maintenance(

@@ -1,5 +1,6 @@
 """The status page demo loads once: components, 90 days of history with two outages, a
-published status incident with its updates, a maintenance window ahead."""
+published status incident with its updates, a maintenance window ahead, a few confirmed
+subscribers."""
 
 from io import StringIO
 
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from statuspage import uptime
-from statuspage.models import Component, Maintenance, StatusIncident, StatusInterval
+from statuspage.models import Component, Maintenance, StatusIncident, StatusInterval, Subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +18,16 @@ pytestmark = pytest.mark.django_db
 def test_demo_data_loads_the_status_page_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo_data", stdout=StringIO())
-    counts = [m.objects.count() for m in (Component, StatusInterval, StatusIncident, Maintenance)]
+    models = (Component, StatusInterval, StatusIncident, Maintenance, Subscriber)
+    counts = [m.objects.count() for m in models]
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo_data", stdout=StringIO())
 
-    assert [
-        m.objects.count() for m in (Component, StatusInterval, StatusIncident, Maintenance)
-    ] == counts
+    assert [m.objects.count() for m in models] == counts
+    subscribers = Subscriber.objects.all()
+    assert len({s.email for s in subscribers}) == 3
+    assert all(s.is_active and s.component.is_public for s in subscribers)
     assert Component.objects.filter(is_public=False).exists()
     vpn = Component.objects.get(service__name="VPN")
     row = uptime.uptime_rows([vpn.pk])[vpn.pk]
