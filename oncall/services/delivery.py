@@ -7,41 +7,24 @@ and the commit is the at-least-once side, as for notifications). A transient fai
 retry with back-off; any other refusal (4xx) is logged as failed and not retried.
 """
 
-import requests
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from itsm import chat
 from itsm.audit import record_change, system_user
+from itsm.chat import DeliveryFailed
 from oncall import messages
 from oncall.choices import Channel, DeliveryStatus
 from oncall.models import PageDelivery
 
-TIMEOUT_SECONDS = 10
 ERROR_LENGTH = 1000
 
 
-class DeliveryFailed(Exception):
-    """A delivery failed in a way worth retrying."""
-
-
-class _Refused(Exception):
-    def __init__(self, status: int, text: str):
-        super().__init__(f"HTTP {status}: {text}")
-        self.status = status
-
-
 def _post(delivery) -> int:
-    payload = messages.chat_payload(delivery.page, delivery.webhook.kind)
-    try:
-        response = requests.post(delivery.webhook.url, json=payload, timeout=TIMEOUT_SECONDS)
-    except requests.RequestException as exc:
-        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
-    if response.status_code == 429 or response.status_code >= 500:
-        raise DeliveryFailed(f"HTTP {response.status_code}: {response.text[:200]}")
-    if response.status_code >= 400:
-        raise _Refused(response.status_code, response.text[:200])
-    return response.status_code
+    return chat.post(
+        delivery.webhook.url, messages.chat_payload(delivery.page, delivery.webhook.kind)
+    )
 
 
 def _email(delivery) -> None:
@@ -74,14 +57,14 @@ def deliver(*, delivery_id) -> bool:
             if delivery.channel == Channel.EMAIL:
                 _email(delivery)
             elif delivery.webhook is None or not delivery.webhook.is_active:
-                raise _Refused(0, "the webhook was removed or switched off")
+                raise chat.DeliveryRefused(0, "the webhook was removed or switched off")
             else:
                 delivery.response_status = _post(delivery)
         except DeliveryFailed as exc:
             failure = exc
             delivery.last_error = str(exc)[:ERROR_LENGTH]
             _save(delivery, "delivery attempt failed", {"attempts", "last_error"})
-        except _Refused as exc:
+        except chat.DeliveryRefused as exc:
             delivery.status = DeliveryStatus.FAILED
             delivery.response_status = exc.status or None
             delivery.last_error = str(exc)[:ERROR_LENGTH]
