@@ -11,6 +11,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from changes.incident_admin import OPERATIONS as CHANGE_OPERATIONS
+from comms.incident_admin import OPERATIONS as COMMS_OPERATIONS
+from comms.incident_admin import DeclareMajorMixin, communications_summary
 from incidents import services
 from incidents.admin_forms import (
     ADD_FIELDSETS,
@@ -80,7 +82,7 @@ def _override_priority(request, record_id, params):
 
 
 @admin.register(Incident)
-class IncidentAdmin(RecordAdmin):
+class IncidentAdmin(DeclareMajorMixin, RecordAdmin):
     form = IncidentAdminForm
     sla = INCIDENT_SLA
     detail_related = (*DETAIL_RELATED, "problem", "caused_by_change")
@@ -105,6 +107,7 @@ class IncidentAdmin(RecordAdmin):
         **CHANGE_OPERATIONS,
         **STATUS_OPERATIONS,
         **POSTMORTEM_OPERATIONS,
+        **COMMS_OPERATIONS,
     }
 
     list_display = [
@@ -191,6 +194,10 @@ class IncidentAdmin(RecordAdmin):
     @admin.display(description="Postmortem")
     def postmortem_summary(self, obj):
         return postmortem_summary(obj)
+
+    @admin.display(description="Stakeholder communication")
+    def communications_summary(self, obj):
+        return communications_summary(obj)
 
     def create_via_service(self, request, form):
         data = {
