@@ -1,12 +1,12 @@
 """The update cadence of open major incidents: each interval that passes with no update
 sent is recorded once and reminds the communications lead.
 
-The clock of an incident starts at the later of its declaration and its last update; the
-interval is the priority's (``COMMS_UPDATE_CADENCE_MINUTES``; lower priorities keep the
-largest one). Every interval since then that has ended is a missed cadence, unique on its
-due time, so the beat job may run as often as it likes (or stop for an hour) and still
-records each missed interval exactly once. It stops when the incident is resolved or
-stood down.
+The clock of an incident starts at the latest of its declaration, its last update and
+its last missed interval; the interval is the priority's (``COMMS_UPDATE_CADENCE_MINUTES``;
+lower priorities keep the largest one). Every interval since then that has ended is a
+missed cadence, unique on its due time, so the beat job may run as often as it likes (or
+stop for an hour) and still records each missed interval exactly once. It stops when the
+incident is resolved or stood down.
 """
 
 from datetime import timedelta
@@ -46,7 +46,8 @@ def cadence_due(incident, *, now=None):
     now = now or timezone.now()
     interval = timedelta(minutes=cadence_minutes(incident.priority))
     last_update = incident.stakeholder_updates.aggregate(last=Max("sent_at"))["last"]
-    start = max(filter(None, [declared_at(incident), last_update]))
+    last_missed = incident.missed_cadences.aggregate(last=Max("due_at"))["last"]
+    start = max(filter(None, [declared_at(incident), last_update, last_missed]))
     due, missed = start + interval, []
     while due <= now and len(missed) < MAX_MISSES_PER_RUN:
         missed.append(due)
@@ -75,7 +76,9 @@ def missed_cadence_record(*, incident, due_at, minutes: int, actor) -> MissedCad
     """Record one missed interval unless it is recorded; return the new row or None."""
     if MissedCadence.objects.filter(incident=incident, due_at=due_at).exists():
         return None
-    missed = MissedCadence(incident=incident, due_at=due_at, interval_minutes=minutes)
+    missed = MissedCadence(
+        incident=incident, due_at=due_at, interval_minutes=minutes, recorded_at=timezone.now()
+    )
     record_change(missed, actor, "no stakeholder update in the cadence interval")
     try:
         with transaction.atomic():

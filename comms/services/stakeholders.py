@@ -3,6 +3,7 @@ status-page subscribers of the components it affects, added automatically."""
 
 from django.db import transaction
 from django.db.models import Min
+from django.utils import timezone
 
 from comms.models import Stakeholder
 from incidents.models import Incident
@@ -27,7 +28,7 @@ def _lock_major(incident_id, actor) -> Incident:
 
 
 def _add(incident, actor, reason: str, **target) -> Stakeholder:
-    stakeholder = Stakeholder(incident=incident, added_by=actor, **target)
+    stakeholder = Stakeholder(incident=incident, added_by=actor, added_at=timezone.now(), **target)
     record_change(stakeholder, actor, reason)
     stakeholder.save()
     return stakeholder
@@ -112,7 +113,11 @@ def stakeholders_sync_subscribers(*, incident_id) -> int:
             if subscriber.email in listed:
                 continue
             stakeholder = Stakeholder(
-                incident=incident, subscriber=subscriber, automatic=True, added_by=actor
+                incident=incident,
+                subscriber=subscriber,
+                automatic=True,
+                added_by=actor,
+                added_at=timezone.now(),
             )
             record_change(stakeholder, actor, "status-page subscriber of an affected component")
             stakeholder.save()

@@ -8,6 +8,7 @@ redelivered task sends nobody a second copy.
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from comms.choices import Channel, DeliveryStatus
 from comms.models import Stakeholder, StakeholderUpdate, UpdateDelivery
@@ -34,7 +35,9 @@ def stakeholder_update_send(*, incident_id, actor, body: str, channels) -> Stake
         )
     with transaction.atomic():
         incident = _lock_major(incident_id, actor)
-        update = StakeholderUpdate(incident=incident, body=body, channels=channels, sent_by=actor)
+        update = StakeholderUpdate(
+            incident=incident, body=body, channels=channels, sent_by=actor, sent_at=timezone.now()
+        )
         record_change(update, actor, "stakeholder update sent")
         update.save()
         transaction.on_commit(lambda: _queue_fan_out(update.pk))
@@ -97,6 +100,7 @@ def update_fan_out(*, update_id) -> list[int]:
         known = set(update.deliveries.values_list("key", flat=True))
         new = [delivery for delivery in wanted if delivery.key not in known]
         for delivery in new:
+            delivery.created_at = timezone.now()
             record_change(delivery, update.sent_by, "delivery listed")
         create_records_with_history(new)
         pending = update.deliveries.filter(status=DeliveryStatus.PENDING).order_by("pk")
