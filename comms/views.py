@@ -20,6 +20,17 @@ from itsm.timeline_sources import assemble
 # earlier time; each poll looks this far behind its cursor and the page skips what it has.
 POLL_OVERLAP = timedelta(minutes=2)
 POLL_SECONDS = 5
+KIND_LABELS = {
+    "history": "Status",
+    "comment": "Note",
+    "sla": "SLA",
+    "stakeholder_update": "Stakeholder update",
+    "cadence": "Cadence missed",
+    "status_update": "Public update",
+    "alert": "Alert",
+    "page": "Page",
+    "ack": "Acknowledged",
+}
 
 
 def _entry(item) -> dict:
@@ -28,6 +39,7 @@ def _entry(item) -> dict:
         "at": item.at.isoformat(),
         "shown_at": timezone.localtime(item.at).strftime("%Y-%m-%d %H:%M:%S"),
         "kind": item.kind,
+        "label": KIND_LABELS.get(item.kind, item.kind),
         "text": item.text,
     }
 
@@ -55,7 +67,10 @@ def live(request, incident_id: int):
 def live_entries(request, incident_id: int):
     """The entries at or after ``since`` (an ISO time; with some overlap), as JSON."""
     incident = selectors.incident_for_staff(user=request.user, pk=incident_id)
-    since = parse_datetime(request.GET.get("since", ""))
+    try:
+        since = parse_datetime(request.GET.get("since", ""))
+    except ValueError:  # well formed, but no such day or hour
+        since = None
     if since is None or timezone.is_naive(since):
         return JsonResponse(
             {"code": "invalid_input", "detail": "since must be an ISO 8601 time with an offset."},

@@ -29,7 +29,7 @@
     time.textContent = entry.shown_at;
     var kind = document.createElement("span");
     kind.className = "kind";
-    kind.textContent = entry.kind;
+    kind.textContent = entry.label + ":";
     var text = document.createElement("span");
     text.className = "text";
     text.textContent = entry.text;
