@@ -69,7 +69,9 @@ class DeclareMajorMixin:
         form_class = super().get_transition_form_class(name)
         if name != DECLARE or form_class is None:
             return form_class
-        return type("DeclareMajorForm", (form_class,), stakeholder_fields())
+        fields = stakeholder_fields()
+        attrs = {**fields, "extension_fields": frozenset(fields)}
+        return type("DeclareMajorForm", (form_class,), attrs)
 
     def run_transition(self, request, obj_pk, name, params):
         if name != DECLARE:
