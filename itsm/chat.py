@@ -3,28 +3,18 @@
 Shared by the apps that post to chat (on-call pages, stakeholder updates): each builds a
 message (a headline, lines, links) and sends it through :func:`post`. :func:`payload`
 writes the JSON body each tool expects; :func:`post` sends it and sorts failures into
-those worth retrying (:class:`DeliveryFailed`: network, 429, 5xx) and refusals
-(:class:`DeliveryRefused`: any other 4xx), which are not.
+those worth retrying (``DeliveryFailed``: network, 429, 5xx) and refusals
+(``DeliveryRefused``: any other 4xx), which are not (see :mod:`itsm.delivery`).
 """
 
 import requests
+
+from itsm.delivery import DeliveryFailed, DeliveryRefused
 
 SLACK = "slack"
 MATTERMOST = "mattermost"
 TEAMS = "teams"
 TIMEOUT_SECONDS = 10
-
-
-class DeliveryFailed(Exception):
-    """A delivery failed in a way worth retrying."""
-
-
-class DeliveryRefused(Exception):
-    """The receiver refused the message; retrying will not help."""
-
-    def __init__(self, status: int, text: str):
-        super().__init__(f"HTTP {status}: {text}")
-        self.status = status
 
 
 def payload(kind: str, *, headline: str, lines: list[str], links: list[tuple[str, str]]) -> dict:

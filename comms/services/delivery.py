@@ -1,25 +1,17 @@
-"""Sending one message of a stakeholder update (e-mail or chat webhook), once.
-
-As for on-call pages: the row is locked while sending and marked sent in the same
-transaction, so a redelivered task sends nothing twice; a transient failure is logged and
-raised as ``DeliveryFailed`` for the task to retry with back-off; a refusal is final.
-"""
+"""Sending one message of a stakeholder update (e-mail or chat webhook), once, with its
+outcome logged (``itsm.delivery``, as for on-call pages)."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from comms.choices import Channel, DeliveryStatus
+from comms.choices import Channel
 from comms.models import UpdateDelivery
 from itsm import chat
-from itsm.audit import record_change
-from itsm.chat import DeliveryFailed
+from itsm.audit import system_user
+from itsm.delivery import DeliveryFailed, DeliveryRefused, deliver_once, mark_given_up
 from statuspage import tokens
-
-ERROR_LENGTH = 1000
 
 
 def _url(path: str) -> str:
@@ -81,59 +73,21 @@ def _post(delivery) -> int:
     return chat.post(delivery.webhook.url, body)
 
 
-def _save(delivery, reason: str, fields: set[str]) -> None:
-    record_change(delivery, delivery.update.sent_by, reason)
-    delivery.save(update_fields=sorted(fields))
+def _send(delivery) -> int | None:
+    if delivery.channel == Channel.EMAIL:
+        _email(delivery)
+        return None
+    if delivery.webhook is None or not delivery.webhook.is_active:
+        raise DeliveryRefused(0, "the webhook was removed or switched off")
+    return _post(delivery)
 
 
 def delivery_send(*, delivery_id) -> bool:
     """Send one message unless it went out or failed for good; return whether it was sent."""
-    failure = None
-    with transaction.atomic():
-        delivery = (
-            UpdateDelivery.objects.select_for_update(of=("self",))
-            .select_related("update__incident", "update__sent_by", "webhook")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.status != DeliveryStatus.PENDING:
-            return False
-        delivery.attempts += 1
-        try:
-            if delivery.channel == Channel.EMAIL:
-                _email(delivery)
-            elif delivery.webhook is None or not delivery.webhook.is_active:
-                raise chat.DeliveryRefused(0, "the webhook was removed or switched off")
-            else:
-                _post(delivery)
-        except DeliveryFailed as exc:
-            failure = exc
-            delivery.last_error = str(exc)[:ERROR_LENGTH]
-            _save(delivery, "delivery attempt failed", {"attempts", "last_error"})
-        except chat.DeliveryRefused as exc:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = str(exc)[:ERROR_LENGTH]
-            _save(delivery, "delivery refused", {"attempts", "status", "last_error"})
-            return False
-        else:
-            delivery.status = DeliveryStatus.SENT
-            delivery.delivered_at = timezone.now()
-            _save(delivery, "delivered", {"attempts", "status", "delivered_at"})
-            return True
-    raise failure
+    rows = UpdateDelivery.objects.select_related("update__incident", "update__sent_by", "webhook")
+    return deliver_once(rows, delivery_id, send=_send, actor=system_user())
 
 
 def delivery_give_up(*, delivery_id, error: str) -> None:
     """Mark a message failed after its last retry."""
-    with transaction.atomic():
-        delivery = (
-            UpdateDelivery.objects.select_for_update(of=("self",))
-            .select_related("update__sent_by")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.status != DeliveryStatus.PENDING:
-            return
-        delivery.status = DeliveryStatus.FAILED
-        delivery.last_error = error[:ERROR_LENGTH]
-        _save(delivery, "delivery given up", {"status", "last_error"})
+    mark_given_up(UpdateDelivery.objects.all(), delivery_id, error=error, actor=system_user())
