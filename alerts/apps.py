@@ -18,3 +18,6 @@ class AlertsConfig(AppConfig):
             },
         )
         register_demo_loader(demo.load)
+        from alerts import timeline_sources
+
+        timeline_sources.register()

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 
 from alerts.incident_admin import alert_events_summary
 from changes.incident_admin import OPERATIONS as CHANGE_OPERATIONS
+from comms.incident_admin import OPERATIONS as COMMS_OPERATIONS
+from comms.incident_admin import DeclareMajorMixin, communications_summary
 from incidents import services
 from incidents.admin_forms import (
     ADD_FIELDSETS,
@@ -81,7 +83,7 @@ def _override_priority(request, record_id, params):
 
 
 @admin.register(Incident)
-class IncidentAdmin(RecordAdmin):
+class IncidentAdmin(DeclareMajorMixin, RecordAdmin):
     form = IncidentAdminForm
     sla = INCIDENT_SLA
     detail_related = (*DETAIL_RELATED, "problem", "caused_by_change")
@@ -106,6 +108,7 @@ class IncidentAdmin(RecordAdmin):
         **CHANGE_OPERATIONS,
         **STATUS_OPERATIONS,
         **POSTMORTEM_OPERATIONS,
+        **COMMS_OPERATIONS,
     }
 
     list_display = [
@@ -196,6 +199,10 @@ class IncidentAdmin(RecordAdmin):
     @admin.display(description="Alert events")
     def alert_events_summary(self, obj):
         return alert_events_summary(obj)
+
+    @admin.display(description="Stakeholder communication")
+    def communications_summary(self, obj):
+        return communications_summary(obj)
 
     def create_via_service(self, request, form):
         data = {

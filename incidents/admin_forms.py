@@ -56,7 +56,10 @@ CHANGE_FIELDSETS = [
             ]
         },
     ),
-    ("Major incident", {"fields": ["is_major", "commander", "communications_lead"]}),
+    (
+        "Major incident",
+        {"fields": ["is_major", "commander", "communications_lead", "communications_summary"]},
+    ),
     (
         "Related records",
         {

@@ -10,6 +10,7 @@ class IncidentsConfig(AppConfig):
             notifications,  # noqa: F401  (registers the notifier)
             selectors,
             services,
+            timeline_sources,
         )
         from incidents.models import Incident
         from incidents.workflow import WORKFLOW
@@ -57,3 +58,4 @@ class IncidentsConfig(AppConfig):
             },
         )
         register_demo_loader(demo.load)
+        timeline_sources.register()

@@ -157,6 +157,9 @@ CODES: dict[str, ErrorCode] = {
         CONFLICT, "This task waits for the tasks before it: {waiting}."
     ),
     "task_assignee_not_in_group": ErrorCode(BAD_INPUT, "The assignee must be a member of {group}."),
+    # Stakeholder communication
+    "update_body_required": ErrorCode(BAD_INPUT, "Write the update for the stakeholders."),
+    "update_channel_required": ErrorCode(BAD_INPUT, "Choose at least one channel: {choices}."),
 }
 
 

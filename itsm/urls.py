@@ -61,6 +61,7 @@ urlpatterns = [
     path("portal/oncall/", include("oncall.urls")),
     path("portal/postmortems/", include("postmortems.urls")),
     path("portal/requests/", include("requests_app.urls")),
+    path("portal/comms/", include("comms.urls")),
     path("admin/approvals/", include(("itsm.admin.inbox", "admin_approvals"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include("itsm.api.urls")),

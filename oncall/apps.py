@@ -42,3 +42,6 @@ class OncallConfig(AppConfig):
             },
         )
         register_demo_loader(demo.load)
+        from oncall import timeline_sources
+
+        timeline_sources.register()

@@ -20,3 +20,6 @@ class StatuspageConfig(AppConfig):
             },
         )
         register_demo_loader(demo.load)
+        from statuspage import timeline_sources
+
+        timeline_sources.register()

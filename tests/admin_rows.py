@@ -210,6 +210,18 @@ def _postmortem_actions(count: int) -> None:
         )
 
 
+def _stakeholders(count: int) -> None:
+    """People on major incidents' lists (a row holds one kind), through the service."""
+    from comms import services as comms
+    from itsm.demo.people import load_people
+
+    ravi = load_people()["ravi"]
+    for _ in range(count):
+        incident = make_incident(reporter=ravi, impact="high", urgency="high")
+        services.incident_transition(incident_id=incident.pk, name="declare_major", actor=ravi)
+        comms.stakeholders_add(incident_id=incident.pk, actor=ravi, people=[ravi])
+
+
 ROW_MAKERS: dict[str, Callable[[int], None]] = {
     "itsm.Approval": _approvals,
     "itsm.ApprovalStep": _approval_steps,
@@ -219,6 +231,7 @@ ROW_MAKERS: dict[str, Callable[[int], None]] = {
     "incidents.IncidentAttachment": _attachments,
     "itsm.PriorityMatrixCell": _matrix,
     "postmortems.ActionItem": _postmortem_actions,
+    "comms.Stakeholder": _stakeholders,
 }
 
 

@@ -51,7 +51,9 @@ def page_problems(client, record, transition) -> list[str]:
     if response.status_code != 200:
         return [f"{transition.name}: no button page ({response.status_code})"]
     form = response.context["form"]
-    asked = set(form.fields) if form is not None else set()
+    # Fields another app adds to the page (declared as ``extension_fields``) are its own.
+    extension = set(getattr(form, "extension_fields", ()))
+    asked = set(form.fields) - extension if form is not None else set()
     needed = table_fields(transition) if transition.inputs or transition.needs_reason else set()
     if not needed <= asked <= table_fields(transition):
         return [f"{transition.name}: the page asks for {sorted(asked)}, the table {sorted(needed)}"]

@@ -105,6 +105,12 @@ BUDGET_TESTS |= {
     "portal:approvals": "tests/test_approvals_inbox.py::"
     "test_the_inbox_costs_the_same_for_one_or_many_records",
 }
+COMMS_LIVE = "comms/tests/test_live.py"
+# The live incident page and its polling endpoint are not named lists; budgeted all the same.
+BUDGET_TESTS |= {
+    "comms:live": f"{COMMS_LIVE}::test_the_live_page_costs_the_same_for_a_long_timeline",
+    "comms:live_entries": f"{COMMS_LIVE}::test_polling_costs_the_same_for_a_long_timeline",
+}
 CHANGELIST_TEST = "tests/test_meta_admin.py::test_every_changelist_has_a_query_budget"
 
 

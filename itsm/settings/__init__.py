@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "oncall",
     "alerts",
     "postmortems",
+    "comms",
 ]
 
 MIDDLEWARE = [
@@ -374,6 +375,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.request_auto_close",
         "schedule": crontab(hour=2, minute=30),
     },
+    "comms-update-cadence": {"task": "comms.tasks.update_cadence_check", "schedule": 60.0},
 }
 
 # Status page: how long a public page stays cached (a status change drops it at once) and
@@ -395,3 +397,10 @@ ALERTS_RETRY_AFTER_SECONDS = 30
 
 # Business days (Monday to Friday) after an incident's resolution its postmortem is due.
 POSTMORTEM_DUE_BUSINESS_DAYS = int(os.environ.get("POSTMORTEM_DUE_BUSINESS_DAYS", 5))
+
+# Stakeholder updates on a major incident: minutes between updates by priority (P1, P2);
+# lower priorities keep the P2 interval. A missed interval reminds the communications lead.
+COMMS_UPDATE_CADENCE_MINUTES = {
+    1: int(os.environ.get("COMMS_CADENCE_P1_MINUTES", 30)),
+    2: int(os.environ.get("COMMS_CADENCE_P2_MINUTES", 60)),
+}
