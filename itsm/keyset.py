@@ -208,7 +208,8 @@ def bounded_count(queryset, most: int) -> int:
     """
     rest, scope = split_scope(queryset.order_by())
     if scope is None:
-        return min(queryset.order_by()[: most + 1].count(), most + 1)
+        # Kept in the list's order, the bounded count reads the list's own index.
+        return min(queryset[: most + 1].count(), most + 1)
     order = rest.model._meta.ordering
     tops = [
         rest.filter(branch).order_by(*order).values("pk")[: most + 1] for branch in scope.branches
