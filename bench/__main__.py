@@ -11,7 +11,9 @@ Runs on SQLite by default, on PostgreSQL when ``DATABASE_URL`` is set. For 100,0
 million rows generate once into a database of your own and reuse it:
 ``BENCH_DATABASE=itsm_bench_1m BENCH_ROWS=1000000 make bench`` creates the database's
 missing incidents on the first run and never drops it. ``BENCH_PLANS=1`` also prints
-EXPLAIN ANALYZE of each list's slowest query; ``BENCH_JSON=file`` saves the figures.
+EXPLAIN ANALYZE of each list's slowest query; ``BENCH_JSON=file`` saves the figures;
+``BENCH_EMPLOYEES=name,name`` also times the employee lists of those people (say one with
+thousands of incidents and one with fifty).
 On PostgreSQL it also times the change collision check at ``BENCH_CHANGES`` changes
 (default 100,000; see ``bench/changes.py``).
 """
@@ -137,11 +139,12 @@ def run():
     )
     print(f"{'':<52} {'wall ms':>9} {'db ms':>9} {'queries':>8}")
     bench = Bench()
+    group = Team.objects.get(name="Network Operations")
     pages = list_pages(
         desk=desk,
         resolver=resolver,
         employee=employee,
-        group=Team.objects.get(name="Network Operations"),
+        group=group,
         deep=deep,
         employee_deep=employee_deep,
     )
@@ -150,6 +153,8 @@ def run():
         client = Client()
         client.force_login(user)
         plans[name] = bench.time(name, lambda c=client, u=url: _ok(c.get(u)))
+    for username in filter(None, os.environ.get("BENCH_EMPLOYEES", "").split(",")):
+        _employee_lists(bench, pages_of=users.get(username=username), desk=desk, group=group)
     _records(bench, desk, resolver, employee)
     _status_page(bench, desk)
     from bench.changes import collision_check
@@ -166,6 +171,29 @@ def run():
             json.dump({"rows": rows, "vendor": connection.vendor, **bench.results}, out, indent=1)
     if os.environ.get("BENCH_PLANS") and connection.vendor == "postgresql":
         _print_plans(plans)
+
+
+def _employee_lists(bench, *, pages_of, desk, group):
+    """The API and portal lists of one employee, labelled with how many incidents they see."""
+    from incidents.selectors import incident_list_visible_to
+    from incidents.tests.helpers_lists import list_pages
+
+    person = pages_of
+    seen = incident_list_visible_to(user=person).count()
+    pages = list_pages(
+        desk=desk,
+        resolver=desk,
+        employee=person,
+        group=group,
+        deep=0,
+        employee_deep=max(min(999 * PAGE, seen - PAGE), 0),
+    )
+    client = Client()
+    client.force_login(person)
+    for name, (user, url) in pages.items():
+        if user == person:
+            label = f"{name} ({seen} own)"
+            bench.time(label, lambda u=url: _ok(client.get(u)))
 
 
 def _status_page(bench, desk):

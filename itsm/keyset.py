@@ -18,8 +18,12 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connections
 from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
+from django.db.models.lookups import Exact
+
+from itsm.selectors import AnyOf
 
 NEXT, PREVIOUS = "n", "p"
 
@@ -162,7 +166,7 @@ def keyset_page(queryset, *, size: int, cursor: str | None = None) -> KeysetPage
     rows = queryset.order_by(*(term.expression() for term in walk))
     if key is not None:
         rows = rows.filter(_after(walk, key))
-    rows = list(rows[: size + 1])
+    rows = list(first_rows(rows, size + 1))
     more = len(rows) > size
     rows = rows[:size]
     if direction == PREVIOUS:
@@ -174,3 +178,70 @@ def keyset_page(queryset, *, size: int, cursor: str | None = None) -> KeysetPage
         next_cursor=encode_cursor(terms, rows[-1], NEXT) if rows and has_next else None,
         previous_cursor=encode_cursor(terms, rows[0], PREVIOUS) if rows and has_previous else None,
     )
+
+
+def first_rows(queryset, count: int):
+    """The first ``count`` rows of ``queryset`` in its order.
+
+    A queryset scoped by :class:`~itsm.selectors.AnyOf` is read branch by branch: each
+    branch takes its own first ``count`` rows (with the queryset's other filters and
+    order, so from its own index), and the outer query keeps the first ``count`` of the
+    at most ``count`` times the number of branches rows found, by primary key. Nothing
+    reads all the rows of a branch, so the cost does not grow with them.
+    """
+    rest, scope = split_scope(queryset)
+    if scope is None:
+        return queryset[:count]
+    order = queryset.query.order_by
+    tops = [rest.filter(branch).order_by(*order).values("pk")[:count] for branch in scope.branches]
+    return rest.filter(pk__in=_union(rest, tops))[:count]
+
+
+def bounded_count(queryset, most: int) -> int:
+    """The number of rows of ``queryset``, counted up to ``most + 1`` and no further.
+
+    An :class:`~itsm.selectors.AnyOf` scope is counted branch by branch, each stopping
+    after ``most + 1`` rows: their union holds more than ``most`` rows exactly when the
+    queryset does. The branches are read in the model's default order, which their
+    indexes end in: unordered, PostgreSQL prefers a bitmap scan, which reads every entry
+    of the branch before the limit applies.
+    """
+    rest, scope = split_scope(queryset.order_by())
+    if scope is None:
+        # Kept in the list's order, the bounded count reads the list's own index.
+        return min(queryset[: most + 1].count(), most + 1)
+    order = rest.model._meta.ordering
+    tops = [
+        rest.filter(branch).order_by(*order).values("pk")[: most + 1] for branch in scope.branches
+    ]
+    return min(_union(rest, tops).count(), most + 1)
+
+
+def split_scope(queryset):
+    """``(the queryset without its AnyOf scope, the scope)``, or ``(queryset, None)``.
+
+    Only a scope ANDed with the other conditions of a plain query is split off: one with
+    joins (which could repeat a row within a branch), grouping, DISTINCT or a slice is
+    read as it is.
+    """
+    query = queryset.query
+    where = query.where
+    plain = not (query.group_by or query.distinct or query.combinator or query.is_sliced)
+    if len(query.alias_map) > 1 or not plain or where.connector != "AND" or where.negated:
+        return queryset, None
+    for index, child in enumerate(where.children):
+        if isinstance(child, Exact) and isinstance(child.lhs, AnyOf) and child.rhs is True:
+            rest = queryset._chain()
+            del rest.query.where.children[index]
+            return rest, child.lhs
+    return queryset, None
+
+
+def _union(queryset, tops: list):
+    """The union of the sliced ``tops``; where the database allows no slice inside a
+    UNION (SQLite), each is wrapped in ``pk IN (...)`` first."""
+    if not connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        rows = queryset.model._base_manager.order_by()
+        tops = [rows.filter(pk__in=top).values("pk") for top in tops]
+    first, *rest = tops
+    return first.union(*rest) if rest else first

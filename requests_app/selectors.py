@@ -5,13 +5,14 @@ whose role may view requests (the service desk, fulfilment teams) see every requ
 Approvers see a request waiting for their decision through the approvals inbox.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from itsm import approvals
 from itsm.models import ApprovalTrack
 from itsm.roles import role_allows
+from itsm.selectors import AnyOf
 from requests_app.choices import OPEN_STATUSES, TaskStatus
 from requests_app.models import (
     CatalogItem,
@@ -27,10 +28,15 @@ def sees_all_requests(user) -> bool:
     return role_allows(user, "requests_app", "view")
 
 
-def _awaiting(user):
-    """Requests whose pending approval step waits for ``user``."""
-    return Exists(
-        approvals.inbox(user, model=ServiceRequest).filter(object_id=OuterRef("pk")).values("pk")
+def _involving(user) -> AnyOf:
+    """Requests ``user`` made, that were made for them, or whose pending approval step
+    waits for them: one branch each, on its own index (the shared employee scope)."""
+    awaiting = approvals.inbox(user, model=ServiceRequest).values("object_id")
+    return AnyOf(
+        ServiceRequest,
+        Q(requested_by_id=user.pk),
+        Q(requested_for_id=user.pk),
+        Q(pk__in=awaiting),
     )
 
 
@@ -40,7 +46,7 @@ def request_list_visible_to(*, user) -> QuerySet:
         return rows.none()
     if sees_all_requests(user):
         return rows
-    return rows.filter(Q(requested_by=user) | Q(requested_for=user) | _awaiting(user))
+    return rows.filter(_involving(user))
 
 
 def request_get_for_user(*, user, pk) -> ServiceRequest:
@@ -52,30 +58,39 @@ def request_get_for_user(*, user, pk) -> ServiceRequest:
     return found
 
 
-def request_list_with_progress(*, user) -> QuerySet:
-    """Visible requests with their task counts and approval step (no N+1)."""
+def _with_progress(rows) -> QuerySet:
+    """``rows`` with their task counts and approval step: correlated subqueries on the
+    tasks' and tracks' indexes (no join, so a list of them still pages by branch)."""
     pending = ApprovalTrack.objects.filter(
         content_type__app_label="requests_app",
         content_type__model="servicerequest",
         object_id=OuterRef("pk"),
         state=ApprovalTrack.State.PENDING,
     )
-    # Counted per row, not grouped: a GROUP BY over the requests would aggregate the
-    # whole table before the page's LIMIT could use the list's index.
-    tasks = FulfilmentTask.objects.filter(request=OuterRef("pk")).order_by().values("request")
+    tasks = FulfilmentTask.objects.filter(request=OuterRef("pk")).order_by()
     done = tasks.filter(status=TaskStatus.DONE)
-    return request_list_visible_to(user=user).annotate(
-        tasks_total=Coalesce(Subquery(tasks.annotate(n=Count("pk")).values("n")), 0),
-        tasks_done=Coalesce(Subquery(done.annotate(n=Count("pk")).values("n")), 0),
+    return rows.annotate(
+        tasks_total=Coalesce(Subquery(_counted(tasks)), 0),
+        tasks_done=Coalesce(Subquery(_counted(done)), 0),
         approval_step=pending.values("step__order")[:1],
     )
 
 
+def _counted(tasks) -> QuerySet:
+    return tasks.values("request").annotate(n=Count("pk")).values("n")
+
+
+def request_list_with_progress(*, user) -> QuerySet:
+    """Visible requests with their task counts and approval step (no N+1)."""
+    return _with_progress(request_list_visible_to(user=user))
+
+
 def request_mine(*, user) -> QuerySet:
     """The user's own requests and those made for them (the portal's "My requests")."""
-    return request_list_with_progress(user=user).filter(
-        Q(requested_by=user) | Q(requested_for=user)
-    )
+    if not getattr(user, "is_authenticated", False):
+        return ServiceRequest.objects.none()
+    mine = AnyOf(ServiceRequest, Q(requested_by_id=user.pk), Q(requested_for_id=user.pk))
+    return _with_progress(ServiceRequest.objects.select_related(*LIST_RELATED).filter(mine))
 
 
 def progress_text(request) -> str:

@@ -5,7 +5,7 @@ from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from itsm.keyset import InvalidCursor, keyset_page
+from itsm.keyset import InvalidCursor, bounded_count, keyset_page
 
 TRUE, FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no", ""})
 
@@ -71,8 +71,10 @@ class KeysetPagination(BasePagination):
 
     ``next`` and ``previous`` are links carrying an opaque ``cursor``: the page after a
     row is read from the index in the order of the list, so page 1,000 costs what page
-    1 costs. ``?count=true`` adds ``count`` (it reads every matching row, so it is not
-    computed unless asked for). ``?page=N`` still works for older clients: it reads and
+    1 costs. ``?count=true`` adds ``count``, exact up to ``count_cap`` rows; past that it
+    is ``count_cap`` and ``count_capped`` is true ("1,000 or more"), so a count never reads
+    more than that many rows of a list (or of each branch of an employee's list).
+    ``?page=N`` still works for older clients: it reads and
     skips the rows before the page, so its cost grows with N.
     """
 
@@ -83,11 +85,14 @@ class KeysetPagination(BasePagination):
     count_query_param = "count"
     page_query_param = "page"
     last_page_strings = ("last",)
+    count_cap = 1000
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.size = self.get_page_size(request)
-        self.count = queryset.count() if self.wants_count(request) else None
+        self.count = None
+        if self.wants_count(request):
+            self.count = bounded_count(queryset, self.count_cap)
         page = request.query_params.get(self.page_query_param)
         if page is not None and not request.query_params.get(self.cursor_query_param):
             return self.paginate_by_number(queryset, page)
@@ -103,7 +108,7 @@ class KeysetPagination(BasePagination):
 
     def paginate_by_number(self, queryset, page: str) -> list:
         if page in self.last_page_strings:
-            total = self.count if self.count is not None else queryset.count()
+            total = queryset.count()
             number = max((total - 1) // self.size + 1, 1)
         else:
             try:
@@ -150,7 +155,8 @@ class KeysetPagination(BasePagination):
     def get_paginated_response(self, data):
         body = {"next": self.next_url, "previous": self.previous_url, "results": data}
         if self.count is not None:
-            body = {"count": self.count, **body}
+            capped = self.count > self.count_cap
+            body = {"count": min(self.count, self.count_cap), "count_capped": capped, **body}
         return Response(body)
 
     def get_paginated_response_schema(self, schema):
@@ -161,7 +167,16 @@ class KeysetPagination(BasePagination):
             "properties": {
                 "count": {
                     "type": "integer",
-                    "description": "Matching rows; present only with ?count=true.",
+                    "description": (
+                        f"Matching rows, at most {self.count_cap}; present only with ?count=true."
+                    ),
+                },
+                "count_capped": {
+                    "type": "boolean",
+                    "description": (
+                        f"True when more than {self.count_cap} rows match (count is then "
+                        f"{self.count_cap}); present only with ?count=true."
+                    ),
                 },
                 "next": {**link, "description": "The next page (a cursor link)."},
                 "previous": {**link, "description": "The previous page (a cursor link)."},
@@ -188,7 +203,7 @@ class KeysetPagination(BasePagination):
             page_size_parameter(self.page_size_query_param, self.max_page_size),
             parameter(
                 self.count_query_param,
-                "true: also return the number of matching rows (costs a full count).",
+                f"true: also return the number of matching rows, up to {self.count_cap}.",
                 {"type": "boolean"},
             ),
             parameter(

@@ -60,6 +60,21 @@ def full_table_work(node: dict, *, table: str, rows: int) -> list[str]:
     return found
 
 
+def work_over(node: dict, *, most: int) -> list[str]:
+    """What in an EXPLAIN ANALYZE plan handled more than ``most`` rows (rows returned plus
+    rows its filter threw away, over all loops): for a list whose every query should stop
+    after a page, however many rows match."""
+    loops = node.get("Actual Loops", 1)
+    handled = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * loops
+    found = []
+    if handled > most:
+        what = node.get("Index Name") or node.get("Relation Name") or ""
+        found.append(f"{node['Node Type']} {what} handled {handled} rows".replace("  ", " "))
+    for child in node.get("Plans", []):
+        found += work_over(child, most=most)
+    return found
+
+
 def multiply(
     model,
     copies: int,
@@ -104,8 +119,9 @@ def multiply(
         cursor.execute(f"ANALYZE {table}")
 
 
-def list_plan_failures(pages: dict, *, table: str, rows: int) -> dict:
-    """For each page ``{name: (user, url)}``: the full-table work of its queries on ``table``.
+def list_plan_failures(pages: dict, *, table: str, rows: int, most: int | None = None) -> dict:
+    """For each page ``{name: (user, url)}``: the full-table work of its queries on ``table``
+    and, with ``most``, any step of them that handled more than ``most`` rows.
 
     A page that runs no query on the table is a failure too (the check would be empty).
     """
@@ -122,7 +138,10 @@ def list_plan_failures(pages: dict, *, table: str, rows: int) -> dict:
         if not queries:
             failures[name] = [f"no query on {table}"]
         for sql in queries:
-            found = full_table_work(explain(sql)["Plan"], table=table, rows=rows)
+            plan = explain(sql)["Plan"]
+            found = full_table_work(plan, table=table, rows=rows)
+            if most is not None:
+                found += work_over(plan, most=most)
             if found:
                 failures.setdefault(name, []).append([found, sql[:200]])
     return failures
