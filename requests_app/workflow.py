@@ -152,6 +152,7 @@ SIGN_OFF = approvals.SignOff(
     conflicts=approval.separation_of_duties,
     on_approved=lambda request: "authorise",
     on_rejected=lambda request: "decline",
+    step_opened="approval_requested",
 )
 
 

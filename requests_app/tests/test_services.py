@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -133,6 +134,19 @@ def test_manager_then_group_in_sequence(users):
         services.request_transition(request_id=request.pk, name="approve", actor=users["chris"])
     request = decide(request, "approve", users["hana"])
     assert request.status == Status.APPROVED
+
+
+def test_each_step_s_approvers_hear_when_it_opens(users, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    team = Team.objects.get(name="HR Systems")
+    item = make_item(approval="manager_then_group", approver_group=team)
+    request = make_request(requester=users["emma"], item=item)
+    mail.outbox.clear()
+
+    decide(request, "approve", users["chris"])
+
+    asked = [m.to for m in mail.outbox if "waits for your approval" in m.subject]
+    assert asked == [[users["hana"].email]]
 
 
 def test_rejection_keeps_the_reason_for_the_requester(users):
