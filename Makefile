@@ -31,9 +31,10 @@ run: setup
 	$(BIN)/celery -A itsm beat --loglevel=WARNING --schedule $(VENV)/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver $(HOST)
 
-# One worker per core (pytest-xdist); PYTEST_ARGS="-n 0" runs serially.
+# One worker per core (pytest-xdist; an idle worker takes queued tests from a busy one);
+# PYTEST_ARGS="-n 0" runs serially.
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
