@@ -3,14 +3,6 @@ from django import forms
 from changes.choices import ChangeType
 
 
-class DecisionForm(forms.Form):
-    """An approver's decision from the inbox; the comment is required to reject."""
-
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
-    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
-    version = forms.IntegerField(min_value=1)
-
-
 class CalendarForm(forms.Form):
     """The calendar's view, the day it shows around and an optional type filter."""
 

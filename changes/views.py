@@ -27,9 +27,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from changes import calendar, selectors, services
 from changes.choices import CAUSING_STATUSES
-from changes.forms import CabAgendaForm, CalendarForm, DecisionForm
+from changes.forms import CabAgendaForm, CalendarForm
 from itsm.errors import Refused
-from itsm.portal.approvals import approvals_page
+from itsm.portal.approvals import DecisionForm, approvals_page
 
 
 @login_required

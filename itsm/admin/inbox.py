@@ -9,7 +9,6 @@ separation of duties, the approver check and a stale version are refused as ever
 else; a refusal comes back as an error on the page, with the refusal's status.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,15 +17,14 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from itsm.errors import Refused
-from itsm.portal.approvals import HISTORY_SHOWN, approval_sections, decisions_by
+from itsm.portal.approvals import (
+    HISTORY_SHOWN,
+    DecisionForm,
+    approval_sections,
+    decisions_by,
+)
 
 TEMPLATE = "admin/itsm/approvals.html"
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
-    version = forms.IntegerField(min_value=1)
-    comment = forms.CharField(required=False, max_length=2000)
 
 
 def change_url(record) -> str:

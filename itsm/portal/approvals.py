@@ -23,6 +23,7 @@ decision is refused.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -30,6 +31,15 @@ from django.views.decorators.http import require_safe
 from itsm.models import Approval
 
 HISTORY_SHOWN = 20
+
+
+class DecisionForm(forms.Form):
+    """An approver's decision, from either inbox: the version the page showed (a stale one
+    is refused) and the comment (the transition requires it to reject)."""
+
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+    version = forms.IntegerField(min_value=1)
 
 
 @dataclass(frozen=True)
