@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from itsm.demo.people import load_people
@@ -13,6 +15,35 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the migrations' rows (roles, content types, categories) back after a test
+    that flushed the tables.
+
+    Django restores them when the next transactional test starts, and runs the
+    ordinary tests first so they never see the flushed tables. pytest-xdist's
+    ``worksteal`` hands a worker stolen tests in any order, so an ordinary test can
+    follow a transactional one: restoring right after the flush keeps every test's
+    database the migrated one.
+    """
+    result = yield
+    # After the last test the test databases are gone already.
+    if nextitem is not None and _flushes(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all():
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
+def _flushes(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
 @pytest.fixture
