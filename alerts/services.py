@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -29,24 +30,44 @@ logger = logging.getLogger(__name__)
 KEPT_HEADERS = ("Content-Type", "Sentry-Hook-Resource", "Sentry-Hook-Timestamp", "Request-ID")
 
 
+# Set while a drain of the inbox is queued and not yet started; the drain deletes it when
+# it starts. Web and worker processes must share the cache (CACHE_URL); if they do not,
+# or the queued drain is lost, the mark lapses after this many seconds.
+DRAIN_QUEUED = "alerts:drain-queued"
+DRAIN_QUEUED_SECONDS = 10
+
+
 def inbox_receive(*, integration, body: bytes, headers) -> AlertInbox:
     """Store a delivery as it arrived; processing is queued once it is committed."""
     kept = {name: headers[name][:200] for name in KEPT_HEADERS if name in headers}
     inbox = AlertInbox(integration=integration, body=body.decode("utf-8"), headers=kept)
     record_change(inbox, None, "received")
     inbox.save()
-    transaction.on_commit(lambda: queue_processing(inbox.pk))
+    transaction.on_commit(queue_drain)
     return inbox
 
 
-def queue_processing(inbox_id: int) -> None:
-    """Hand the row to the worker; a broker that is down leaves it pending for the sweep."""
-    from alerts.tasks import process_alert_inbox
+def queue_drain() -> None:
+    """Queue a drain of the pending rows unless one is queued and has not started yet, so
+    a burst of deliveries costs one publish, not one each (the drain clears the mark
+    before it reads, so no committed row is left behind). A broker or cache that is down
+    leaves the rows pending for the sweep."""
+    from alerts.tasks import drain_alert_inbox
 
     try:
-        process_alert_inbox.delay(inbox_id)
+        if cache.add(DRAIN_QUEUED, True, timeout=DRAIN_QUEUED_SECONDS):
+            try:
+                drain_alert_inbox.delay()
+            except Exception:
+                cache.delete(DRAIN_QUEUED)
+                raise
     except Exception:
-        logger.exception("Alert inbox row %s could not be queued; the sweep will.", inbox_id)
+        logger.exception("Alert processing could not be queued; the sweep will.")
+
+
+def drain_started() -> None:
+    """Deliveries committed from now on queue the next drain."""
+    cache.delete(DRAIN_QUEUED)
 
 
 def inbox_replay(*, inbox_id: int, actor) -> AlertInbox:
@@ -61,9 +82,10 @@ def inbox_replay(*, inbox_id: int, actor) -> AlertInbox:
     return inbox
 
 
-def inbox_process(*, inbox_id: int) -> bool:
-    """Apply every alert of a pending row; True when done, False when it failed (kept
-    with its error for a retry or a replay)."""
+def inbox_process(*, inbox_id: int, retry: bool = False) -> bool:
+    """Apply every alert of a pending row (or, with ``retry``, of a failed one); True when
+    done or not this call's to do, False when it failed (kept with its error for a retry
+    or a replay)."""
     with transaction.atomic():
         inbox = (
             AlertInbox.objects.select_for_update()
@@ -72,6 +94,8 @@ def inbox_process(*, inbox_id: int) -> bool:
             .first()
         )
         if inbox is None or inbox.state == InboxState.DONE:
+            return True
+        if inbox.state == InboxState.FAILED and not retry:
             return True
         inbox.attempts += 1
         try:
@@ -100,11 +124,15 @@ def inbox_process(*, inbox_id: int) -> bool:
         return True
 
 
-def inbox_pending_ids(*, older_than: timedelta) -> list[int]:
-    """Rows still pending a while after they arrived (their task was lost or never queued)."""
+def inbox_pending_ids(*, older_than: timedelta = timedelta(0), limit: int = 500) -> list[int]:
+    """The oldest rows pending at least ``older_than`` after they arrived."""
     cutoff = timezone.now() - older_than
     rows = AlertInbox.objects.filter(state=InboxState.PENDING, received_at__lte=cutoff)
-    return list(rows.order_by("received_at", "id").values_list("pk", flat=True)[:500])
+    return list(rows.order_by("received_at", "id").values_list("pk", flat=True)[:limit])
+
+
+def inbox_attempts(inbox_id: int) -> int:
+    return AlertInbox.objects.filter(pk=inbox_id).values_list("attempts", flat=True).first() or 0
 
 
 # --- One alert ---------------------------------------------------------------------------

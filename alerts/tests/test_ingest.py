@@ -5,9 +5,11 @@ import sys
 import time
 
 import pytest
+from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
 
+from alerts import services
 from alerts.choices import Kind
 from alerts.models import AlertInbox
 from alerts.signatures import sign
@@ -232,12 +234,14 @@ def test_the_reply_comes_after_the_row_is_committed(am, django_capture_on_commit
 def test_the_broker_down_still_answers_202_and_keeps_the_row(
     am, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from alerts.tasks import process_alert_inbox
+    from alerts.tasks import drain_alert_inbox
 
     def refuse(*args):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(process_alert_inbox, "delay", refuse)
+    monkeypatch.setattr(drain_alert_inbox, "delay", refuse)
     response = post(am, p.alertmanager(), capture=django_capture_on_commit_callbacks)
     assert response.status_code == 202
     assert AlertInbox.objects.get().state == "pending"  # the sweep picks it up
+    # The mark is taken back, so the next delivery tries to queue again.
+    assert cache.get(services.DRAIN_QUEUED) is None
