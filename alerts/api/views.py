@@ -25,7 +25,6 @@ from alerts.api.serializers import (
     IntegrationSerializer,
 )
 from alerts.filtersets import AlertEventFilter, IntegrationFilter
-from alerts.models import Integration
 from alerts.signatures import authentic
 from itsm.api.filters import StrictFilterBackend
 from itsm.api.inputs import ApiErrorSerializer
@@ -126,7 +125,7 @@ class AlertIngestView(APIView):
         if declared > limit:
             return _error(413, "request_too_large", f"The body may be at most {limit} bytes.")
         try:
-            integration = Integration.objects.filter(slug=slug, is_active=True).first()
+            integration = selectors.active_integration(slug)
         except DatabaseError:
             logger.exception("Alert endpoint: database unavailable.")
             return _unavailable()

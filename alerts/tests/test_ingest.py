@@ -6,12 +6,13 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from alerts import services
 from alerts.choices import Kind
-from alerts.models import AlertInbox
+from alerts.models import AlertInbox, Integration
 from alerts.signatures import sign
 from alerts.tests import payloads as p
 from alerts.tests.helpers import SECRET, basic, make_integration, post, url
@@ -210,14 +211,15 @@ def test_database_unavailable_is_503_with_retry_after(am, monkeypatch):
 
 
 def test_the_integration_lookup_failing_is_503(am, monkeypatch):
-    from alerts.api import views
+    from alerts import selectors
 
     class Broken:
         @staticmethod
         def filter(**kwargs):
             raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(views.Integration, "objects", Broken)
+    selectors._active.clear()
+    monkeypatch.setattr(selectors.Integration, "objects", Broken)
     assert post(am, p.alertmanager()).status_code == 503
 
 
@@ -245,3 +247,30 @@ def test_the_broker_down_still_answers_202_and_keeps_the_row(
     assert AlertInbox.objects.get().state == "pending"  # the sweep picks it up
     # The mark is taken back, so the next delivery tries to queue again.
     assert cache.get(services.DRAIN_QUEUED) is None
+
+
+def test_a_burst_looks_the_integration_up_once(am):
+    def lookups() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert post(am, p.alertmanager()).status_code == 202
+        return sum('FROM "alerts_integration"' in q["sql"] for q in captured.captured_queries)
+
+    assert [lookups(), lookups(), lookups()] == [1, 0, 0]
+
+
+def test_a_deactivated_integration_is_refused_at_once(am):
+    assert post(am, p.alertmanager()).status_code == 202
+    am.is_active = False
+    am.save()
+    assert post(am, p.alertmanager()).status_code == 404
+
+
+def test_an_edit_made_elsewhere_is_seen_within_seconds(am, monkeypatch):
+    from alerts import selectors
+
+    assert post(am, p.alertmanager()).status_code == 202
+    Integration.objects.filter(pk=am.pk).update(is_active=False)  # another process's edit
+    assert post(am, p.alertmanager()).status_code == 202
+    later = time.monotonic() + selectors.ACTIVE_SECONDS + 1
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: later)
+    assert post(am, p.alertmanager()).status_code == 404
