@@ -17,43 +17,16 @@ caused by it (linked from the calendar once the change is implementing)."""
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.timezone import localdate, make_aware
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
-from changes import calendar, selectors, services
+from changes import calendar, selectors
 from changes.choices import CAUSING_STATUSES
 from changes.forms import CabAgendaForm, CalendarForm
-from itsm.errors import Refused
-from itsm.portal.approvals import DecisionForm, approvals_page
-
-
-@login_required
-@require_POST
-def decide(request, pk):
-    change = selectors.change_get_for_user(user=request.user, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return approvals_page(request, error="Choose approve or reject.", status=400)
-    data = form.cleaned_data
-    try:
-        services.change_transition(
-            change_id=change.pk,
-            name=data["decision"],
-            actor=request.user,
-            expected_version=data["version"],
-            reason=data["comment"],
-        )
-    except Refused as refused:
-        error = f"{change.number}: {refused.message}"
-        return approvals_page(request, error=error, status=refused.status)
-    done = "Approved" if data["decision"] == "approve" else "Rejected"
-    messages.success(request, f"{done} {change.number}.")
-    return redirect("portal:approvals")
 
 
 @login_required

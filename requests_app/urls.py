@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itsm.portal.approvals import approvals_inbox
+from itsm.portal.approvals import approval_decide, approvals_inbox
 from requests_app import views
 
 app_name = "requests_app"
@@ -11,7 +11,9 @@ urlpatterns = [
     path("catalog/<int:pk>/", views.item, name="item"),
     path("approvals/", approvals_inbox, name="inbox"),
     path("<int:pk>/", views.request_detail, name="detail"),
-    path("<int:pk>/decide/", views.decide, name="decide"),
+    path(
+        "<int:pk>/decide/", approval_decide, {"kind": "requests_app.servicerequest"}, name="decide"
+    ),
     path("<int:pk>/comment/", views.comment_add, name="comment"),
     path("<int:pk>/attach/", views.attachment_add, name="attach"),
     path("<int:pk>/watch/", views.request_watch, name="watch"),

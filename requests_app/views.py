@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from itsm.errors import Refused
 from itsm.keyset import InvalidCursor, keyset_page
 from itsm.models import ConfigurationItem
-from itsm.portal.approvals import DecisionForm
 from itsm.portal.records import RecordPortal, validation_messages
 from itsm.registry import record_type_for
 from requests_app import selectors, services
@@ -266,30 +265,3 @@ def attachment_download(request, pk):
 @require_POST
 def request_watch(request, pk):
     return _portal().watch(request, pk)
-
-
-# --- Approvals ---------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def decide(request, pk):
-    record = selectors.request_get_for_user(user=request.user, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose approve or reject.")
-        return redirect("portal:approvals")
-    decision = form.cleaned_data["decision"]
-    try:
-        services.request_transition(
-            request_id=record.pk,
-            name=decision,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            reason=form.cleaned_data["comment"],
-        )
-    except Refused as refused:
-        messages.error(request, f"{record.number}: {refused.message}")
-    else:
-        messages.success(request, DONE[decision].format(number=record.number))
-    return redirect("portal:approvals")

@@ -89,3 +89,29 @@ def test_the_inbox_costs_the_same_for_one_or_many_records(users):
         return response
 
     assert assert_constant_queries(lambda n: waiting(users, n), get) <= 16
+
+
+def test_a_bad_decision_names_the_field_and_decides_nothing(users):
+    _change, request = waiting(users, 1)
+
+    response = signed_in(users["alex"]).post(
+        reverse("requests_app:decide", args=[request.pk]),
+        {"decision": "maybe", "version": request.version},
+    )
+
+    assert response.status_code == 400
+    assert "Decision: Select a valid choice." in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "awaiting_approval"
+
+
+def test_a_refused_request_decision_shows_the_inbox_with_its_status(users):
+    _change, request = waiting(users, 1)
+
+    response = signed_in(users["alex"]).post(
+        reverse("requests_app:decide", args=[request.pk]),
+        {"decision": "approve", "version": request.version - 1},
+    )
+
+    assert response.status_code == 409
+    assert request.number in response.content.decode()

@@ -9,19 +9,17 @@ separation of duties, the approver check and a stale version are refused as ever
 else; a refusal comes back as an error on the page, with the refusal's status.
 """
 
-from django.contrib import admin, messages
-from django.http import Http404
-from django.shortcuts import redirect
+from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from itsm.errors import Refused
 from itsm.portal.approvals import (
     HISTORY_SHOWN,
-    DecisionForm,
     approval_sections,
+    decide,
     decisions_by,
+    section_for,
 )
 
 TEMPLATE = "admin/itsm/approvals.html"
@@ -61,27 +59,8 @@ def approvals_inbox(request):
 
 @require_POST
 def approval_decide(request, kind: str, pk: int):
-    section = next((s for s in approval_sections() if s.kind == kind), None)
-    if section is None:
-        raise Http404("No such record type.")
-    record = section.get_for_user(user=request.user, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _page(request, error="Choose approve or reject.", status=400)
-    data = form.cleaned_data
-    try:
-        section.transition(
-            record_id=record.pk,
-            name=data["decision"],
-            actor=request.user,
-            expected_version=data["version"],
-            reason=data["comment"],
-        )
-    except Refused as refused:
-        return _page(request, error=f"{record}: {refused.message}", status=refused.status)
-    done = "Approved" if data["decision"] == "approve" else "Rejected"
-    messages.success(request, f"{done} {record}.")
-    return redirect("admin_approvals:inbox")
+    section = section_for(kind)
+    return decide(request, section=section, pk=pk, page=_page, done_url="admin_approvals:inbox")
 
 
 urlpatterns = [

@@ -16,18 +16,22 @@ A record app registers a section from its ``AppConfig.ready``:
   type's transition service, which runs ``approve`` and ``reject``.
 
 The portal page shows every section with a row template and the person's past decisions
-on any record; the record apps' decide views render it again, with the error, when a
-decision is refused.
+on any record. One view takes a decision on any section's record (:func:`decide`, behind
+each record app's ``<pk>/decide/`` URL and the staff console's); a refused decision
+renders the inbox again with the error and the refusal's status.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
+from itsm.errors import Refused
 from itsm.models import Approval
 
 HISTORY_SHOWN = 20
@@ -70,6 +74,46 @@ def approval_sections() -> list[ApprovalSection]:
     return list(_SECTIONS)
 
 
+def section_for(kind: str) -> ApprovalSection:
+    """The section of the record model labelled ``kind`` (``changes.change``), else 404."""
+    for section in _SECTIONS:
+        if section.kind == kind:
+            return section
+    raise Http404("No such record type.")
+
+
+def decide(request, *, section: ApprovalSection, pk: int, page, done_url: str):
+    """Take the approver's decision on the section's record ``pk``; ``page(request,
+    error=, status=)`` shows the inbox again when the form is invalid (400, naming the
+    fields) or the transition refuses (with the refusal's status)."""
+    record = section.get_for_user(user=request.user, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return page(request, error=form_errors(form), status=400)
+    data = form.cleaned_data
+    try:
+        section.transition(
+            record_id=record.pk,
+            name=data["decision"],
+            actor=request.user,
+            expected_version=data["version"],
+            reason=data["comment"],
+        )
+    except Refused as refused:
+        return page(request, error=f"{record}: {refused.message}", status=refused.status)
+    done = "Approved" if data["decision"] == "approve" else "Rejected"
+    messages.success(request, f"{done} {record}.")
+    return redirect(done_url)
+
+
+def form_errors(form) -> str:
+    """``Decision: Select a valid choice. ...`` for each field in error."""
+    return " ".join(
+        f"{form.fields[name].label or name.capitalize()}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )
+
+
 def decisions_by(user):
     """The user's past decisions on any record, newest first."""
     return (
@@ -96,3 +140,11 @@ def approvals_page(request, *, error: str = "", status: int = 200):
 @require_safe
 def approvals_inbox(request):
     return approvals_page(request)
+
+
+@login_required
+@require_POST
+def approval_decide(request, pk: int, kind: str):
+    """A record app's ``<pk>/decide/`` URL names its model: ``{"kind": "changes.change"}``."""
+    section = section_for(kind)
+    return decide(request, section=section, pk=pk, page=approvals_page, done_url="portal:approvals")
