@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from incidents import services
 from incidents.filtersets import IncidentFilter
@@ -65,7 +65,7 @@ def _context(request, incident) -> dict:
     }
 
 
-def _portal() -> RecordPortal:
+def portal() -> RecordPortal:
     return RecordPortal(
         record_type=record_type_for(Incident),
         namespace="incidents",
@@ -191,37 +191,3 @@ def _report(data: dict, actor, suggestion: str = ""):
         if suggestion.isdigit():
             follow_up(REPORT_FORM, record=incident, pk=int(suggestion), actor=actor)
     return incident
-
-
-@login_required
-def incident_detail(request, pk):
-    return _portal().detail(request, pk)
-
-
-@login_required
-@require_POST
-def incident_transition(request, pk, name):
-    return _portal().transition(request, pk, name)
-
-
-@login_required
-@require_POST
-def comment_add(request, pk):
-    return _portal().comment(request, pk)
-
-
-@login_required
-@require_POST
-def attachment_add(request, pk):
-    return _portal().attach(request, pk)
-
-
-@login_required
-def attachment_download(request, pk):
-    return _portal().attachment_download(request, pk)
-
-
-@login_required
-@require_POST
-def incident_watch(request, pk):
-    return _portal().watch(request, pk)

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from itsm.errors import Refused
 from itsm.keyset import InvalidCursor, keyset_page
@@ -38,7 +37,7 @@ DONE = {
 }
 
 
-def _portal() -> RecordPortal:
+def portal() -> RecordPortal:
     return RecordPortal(
         record_type=record_type_for(ServiceRequest),
         namespace="requests_app",
@@ -231,37 +230,3 @@ def request_list(request):
     except InvalidCursor:
         page = keyset_page(rows, size=PAGE_SIZE)
     return render(request, "requests_app/list.html", {"page": page})
-
-
-@login_required
-def request_detail(request, pk):
-    return _portal().detail(request, pk)
-
-
-@login_required
-@require_POST
-def request_transition(request, pk, name):
-    return _portal().transition(request, pk, name)
-
-
-@login_required
-@require_POST
-def comment_add(request, pk):
-    return _portal().comment(request, pk)
-
-
-@login_required
-@require_POST
-def attachment_add(request, pk):
-    return _portal().attach(request, pk)
-
-
-@login_required
-def attachment_download(request, pk):
-    return _portal().attachment_download(request, pk)
-
-
-@login_required
-@require_POST
-def request_watch(request, pk):
-    return _portal().watch(request, pk)

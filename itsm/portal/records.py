@@ -17,9 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
 
 from itsm.attachments import download_response
 from itsm.errors import Refused
@@ -231,3 +234,24 @@ class RecordPortal:
             if not self.is_visible_to(user=request.user, pk=record.pk):
                 return redirect(f"{self.namespace}:list")
         return redirect(record)
+
+
+def record_urls(portal: Callable[[], RecordPortal]) -> list:
+    """The URLs of a record page and what it posts (detail, comment, attach, watch,
+    transition, attachment download) for an app's ``urlpatterns``; ``portal()`` builds
+    the app's :class:`RecordPortal` when a request comes."""
+
+    def view(method: str, *, post: bool = True):
+        def handle(request, **kwargs):
+            return getattr(portal(), method)(request, **kwargs)
+
+        return login_required(require_POST(handle) if post else handle)
+
+    return [
+        path("<int:pk>/", view("detail", post=False), name="detail"),
+        path("<int:pk>/comment/", view("comment"), name="comment"),
+        path("<int:pk>/attach/", view("attach"), name="attach"),
+        path("<int:pk>/watch/", view("watch"), name="watch"),
+        path("<int:pk>/transition/<slug:name>/", view("transition"), name="transition"),
+        path("attachments/<uuid:pk>/", view("attachment_download", post=False), name="attachment"),
+    ]
