@@ -38,7 +38,7 @@ on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="Po
 
 # Examples per operation, per generation mode (valid, invalid), per path: with random ids
 # and with the id of a record the reader may see. Then stateful scenarios.
-EXAMPLES = 6
+EXAMPLES = 4
 STATEFUL = 20
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 # Every check runs with its defaults but one: a request the schema allows may still name a
