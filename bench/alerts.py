@@ -113,7 +113,7 @@ def run(bench) -> None:
                 results["alert endpoint, processing queued to Redis"] = _rate(
                     client, endpoint, bodies, lambda body: credentials(integration, body)
                 )
-            _set_aside_unprocessed()
+            _set_aside_unprocessed(integration)
             inline = deliveries(DELIVERIES, seed=13, prefix=f"inline-{run_id}")
             results["alert endpoint, processing inline (no broker)"] = _rate(
                 client, endpoint, inline, lambda body: credentials(integration, body)
@@ -138,10 +138,10 @@ def run(bench) -> None:
         redis.stop()
 
 
-def _set_aside_unprocessed() -> None:
-    """The deliveries queued to nobody were never processed: delete them, and the mark of
-    their queued drain, so what follows times a delivery, not this backlog."""
-    AlertInbox.objects.filter(state=InboxState.PENDING).delete()
+def _set_aside_unprocessed(integration) -> None:
+    """The bench's deliveries queued to nobody were never processed: delete them, and the
+    mark of their queued drain, so what follows times a delivery, not this backlog."""
+    AlertInbox.objects.filter(integration=integration, state=InboxState.PENDING).delete()
     cache.delete(DRAIN_QUEUED)
 
 
