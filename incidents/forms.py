@@ -81,11 +81,14 @@ class IncidentReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        incident_categories = Category.objects.filter(kind=RecordKind.INCIDENT, is_active=True)
+        # With the groups they route to, which logging reads.
+        incident_categories = Category.objects.filter(
+            kind=RecordKind.INCIDENT, is_active=True
+        ).select_related("default_group")
         self.fields["category"].queryset = incident_categories.filter(parent__isnull=True)
         self.fields["subcategory"].queryset = incident_categories.filter(
             parent__isnull=False
-        ).select_related("parent")
+        ).select_related("parent__default_group")
         self.fields["service"].queryset = Service.objects.filter(is_active=True)
 
     def clean(self):

@@ -63,3 +63,14 @@ def stamp_record(instance, *, actor, reason: str, fields: set[str], transition: 
     if hasattr(instance, "updated_at"):
         fields.add("updated_at")
     record_change(instance, actor, reason, transition=transition)
+
+
+def validate_fields(record: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """``full_clean`` of a record's own fields before a write, without a query per field.
+
+    The database enforces the check constraints and the foreign keys, and the related rows
+    come as instances the caller read (forms and serializers check they exist, are active
+    and in scope): validating either again would cost a query each.
+    """
+    relations = [field.name for field in record._meta.concrete_fields if field.many_to_one]
+    record.full_clean(exclude=[*exclude, *relations], validate_constraints=False)

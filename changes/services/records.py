@@ -23,7 +23,7 @@ from itsm.errors import Refused
 from itsm.notifications import notify_on_commit
 from itsm.numbering import allocate_number
 from itsm.roles import role_allows
-from itsm.writes import lock_record, save_record
+from itsm.writes import lock_record, save_record, validate_fields
 
 # The questions people answer; the others are read from the change itself.
 ASKED = ("users_affected", "backout_tested")
@@ -166,7 +166,7 @@ def _create(change, actor, services, items, answers, *, risk_from=None) -> Chang
         # The template's risk was approved with it: it stands, with that reason.
         change.risk = risk_from.risk
         change.risk_override_reason = f"pre-approved {risk_from.number_label}"
-    change.full_clean(exclude=["number", "requested_by"], validate_constraints=False)
+    validate_fields(change, exclude=["number"])
     _check_fields(change)
     with transaction.atomic():
         change.number = allocate_number("CHG")
@@ -241,7 +241,7 @@ def change_update(*, change_id, actor, changes: dict, expected_version: int | No
         for name in changed:
             if name not in M2M:
                 setattr(change, name, changes[name])
-        change.full_clean(exclude=["number", "requested_by"], validate_constraints=False)
+        validate_fields(change, exclude=["number"])
         _check_fields(change)
         for name in set(changed) & set(M2M):
             getattr(change, name).set(changes[name])
@@ -298,7 +298,7 @@ def change_override_risk(
         if not clearing and not reason:
             raise Refused("risk_override_reason_required", field="reason")
         change.risk = risk
-        change.full_clean(exclude=["number", "requested_by"], validate_constraints=False)
+        validate_fields(change, exclude=["number"])
         change.risk_override_reason = "" if clearing else reason
         why = (
             f"risk override cleared ({risk})"

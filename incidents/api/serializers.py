@@ -158,11 +158,16 @@ class IncidentFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
 
     title = serializers.CharField(max_length=200, validators=[validate_single_line])
     description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_LENGTH)
+    # With the groups they route to, which logging reads.
     category = _id_field(
-        Category.objects.filter(kind=RecordKind.INCIDENT, is_active=True, parent__isnull=True)
+        Category.objects.filter(
+            kind=RecordKind.INCIDENT, is_active=True, parent__isnull=True
+        ).select_related("default_group")
     )
     subcategory = _id_field(
-        Category.objects.filter(kind=RecordKind.INCIDENT, is_active=True, parent__isnull=False)
+        Category.objects.filter(
+            kind=RecordKind.INCIDENT, is_active=True, parent__isnull=False
+        ).select_related("default_group")
     )
     service = _id_field(Service.objects.filter(is_active=True))
     configuration_item = _id_field(ConfigurationItem.objects.filter(is_active=True))

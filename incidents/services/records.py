@@ -14,7 +14,7 @@ from itsm.notifications import announce_on_commit, notify_on_commit
 from itsm.numbering import allocate_number
 from itsm.priority import compute_priority
 from itsm.roles import is_agent
-from itsm.writes import lock_record, save_record
+from itsm.writes import lock_record, save_record, validate_fields
 
 EMPLOYEE_EDITABLE = frozenset({"title", "description"})
 STAFF_EDITABLE = frozenset(
@@ -119,10 +119,7 @@ def incident_create(
         duplicate_of=duplicate_of,
         reported_at=reported_at or now,
     )
-    # The database enforces the check constraints; validating them here costs a query each.
-    incident.full_clean(
-        exclude=["number", "priority", "reporter", "affected_user"], validate_constraints=False
-    )
+    validate_fields(incident, exclude=["number", "priority"])
     _check_classification(incident)
     incident.priority = compute_priority(impact=impact, urgency=urgency)
     route = subcategory or category
@@ -176,7 +173,7 @@ def incident_update(*, incident_id, actor, changes: dict, expected_version: int 
             return incident
         for name in changed:
             setattr(incident, name, changes[name])
-        incident.full_clean(exclude=["number"], validate_constraints=False)
+        validate_fields(incident, exclude=["number"])
         _check_classification(incident)
         fields = set(changed)
         if {"impact", "urgency"} & fields and not incident.priority_overridden:

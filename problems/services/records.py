@@ -12,7 +12,7 @@ from itsm.notifications import notify_on_commit
 from itsm.numbering import allocate_number
 from itsm.priority import compute_priority
 from itsm.roles import role_allows
-from itsm.writes import lock_record, save_record
+from itsm.writes import lock_record, save_record, validate_fields
 from problems.choices import Origin
 from problems.models import Problem
 
@@ -86,7 +86,7 @@ def problem_create(
         assignment_group=assignment_group or (category.default_group if category else None),
         assignee=assignee,
     )
-    problem.full_clean(exclude=["number", "priority", "reported_by"], validate_constraints=False)
+    validate_fields(problem, exclude=["number", "priority"])
     _check_fields(problem)
     problem.priority = compute_priority(impact=impact, urgency=urgency)
     with transaction.atomic():
@@ -126,7 +126,7 @@ def problem_update(*, problem_id, actor, changes: dict, expected_version: int | 
             return problem
         for name in changed:
             setattr(problem, name, changes[name])
-        problem.full_clean(exclude=["number", "reported_by"], validate_constraints=False)
+        validate_fields(problem, exclude=["number"])
         _check_fields(problem)
         fields = set(changed)
         if {"impact", "urgency"} & fields:
