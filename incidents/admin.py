@@ -31,7 +31,7 @@ from incidents.models import (
     SlaEvent,
     SlaPause,
 )
-from incidents.selectors import DETAIL_RELATED
+from incidents.selectors import DETAIL_PREFETCHED, DETAIL_RELATED
 from incidents.sla import INCIDENT_SLA
 from itsm.admin.bulk import transition_action
 from itsm.admin.columns import QueueFilter
@@ -86,7 +86,8 @@ def _override_priority(request, record_id, params):
 class IncidentAdmin(DeclareMajorMixin, RecordAdmin):
     form = IncidentAdminForm
     sla = INCIDENT_SLA
-    detail_related = (*DETAIL_RELATED, "problem", "caused_by_change")
+    detail_related = tuple(DETAIL_RELATED)
+    detail_prefetched = (*DETAIL_PREFETCHED, "problem", "caused_by_change")
     open_statuses = frozenset(OPEN_STATUSES)
     ask_reason = frozenset({"escalate_to_manager"})
     extra_actions = (
