@@ -45,6 +45,14 @@ def database_config(url: str | None) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         config["CONN_MAX_AGE"] = 0
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # The planner's default random_page_cost (4) is for spinning disks: it priced the
+        # group queue's own index (group, created_at, id) above reading the whole recent
+        # index and filtering, 15 ms instead of 1.5 ms at a million incidents. 1.1 is the
+        # usual figure for SSDs and a cached working set; options given in the URL follow
+        # and win.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"-c random_page_cost=1.1 {options.get('options', '')}".strip()
     return config
 
 

@@ -51,6 +51,13 @@ def test_postgres_url_is_parsed():
     assert config["CONN_MAX_AGE"] > 0
 
 
+def test_postgres_plans_for_fast_storage_unless_the_url_says_otherwise():
+    assert database_config("postgres://h/db")["OPTIONS"]["options"] == "-c random_page_cost=1.1"
+    own = database_config("postgres://h/db?options=-c%20random_page_cost%3D2")
+    # The URL's own options come last, and PostgreSQL takes the last setting given.
+    assert own["OPTIONS"]["options"] == "-c random_page_cost=1.1 -c random_page_cost=2"
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_python(["-c", "import itsm.settings.production"], ALLOWED_HOSTS="itsm.example.com")
 
