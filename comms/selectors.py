@@ -5,17 +5,21 @@ from django.http import Http404
 from comms.models import MissedCadence, Stakeholder, StakeholderUpdate
 from comms.services.stakeholders import may_communicate
 from incidents.models import Incident
-from incidents.selectors import incident_get_for_user
+from incidents.selectors import incident_get_for_user, incident_list_visible_to
 
 
 def incident_for_staff(*, user, pk) -> Incident:
     """The incident, for IT staff who may see it; a 404 for everyone else."""
     if not may_communicate(user):
         raise Http404
-    incident = incident_get_for_user(user=user, pk=pk)
-    return Incident.objects.select_related("commander", "communications_lead", "service").get(
-        pk=incident.pk
+    # One read, with the people the page names (a record page fetches them apart).
+    found = (
+        incident_list_visible_to(user=user)
+        .select_related("commander", "communications_lead")
+        .filter(pk=pk)
+        .first()
     )
+    return found or incident_get_for_user(user=user, pk=pk)
 
 
 def stakeholders_of(incident) -> list[Stakeholder]:
