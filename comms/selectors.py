@@ -5,21 +5,14 @@ from django.http import Http404
 from comms.models import MissedCadence, Stakeholder, StakeholderUpdate
 from comms.services.stakeholders import may_communicate
 from incidents.models import Incident
-from incidents.selectors import incident_get_for_user, incident_list_visible_to
+from incidents.selectors import incident_get_for_user
 
 
 def incident_for_staff(*, user, pk) -> Incident:
     """The incident, for IT staff who may see it; a 404 for everyone else."""
     if not may_communicate(user):
         raise Http404
-    # One read, with the people the page names (a record page fetches them apart).
-    found = (
-        incident_list_visible_to(user=user)
-        .select_related("commander", "communications_lead")
-        .filter(pk=pk)
-        .first()
-    )
-    return found or incident_get_for_user(user=user, pk=pk)
+    return incident_get_for_user(user=user, pk=pk, joined=("commander", "communications_lead"))
 
 
 def stakeholders_of(incident) -> list[Stakeholder]:

@@ -126,9 +126,12 @@ def incident_list_visible_to(*, user) -> QuerySet[Incident]:
     return Incident.objects.filter(_scope(user)).select_related(*LIST_RELATED)
 
 
-def incident_get_for_user(*, user, pk) -> Incident:
-    """The incident if ``user`` may see it; 404 otherwise (never 403: existence stays hidden)."""
-    incident = incident_find_for_user(user=user, pk=pk)
+def incident_get_for_user(*, user, pk, joined: tuple[str, ...] = ()) -> Incident:
+    """The incident if ``user`` may see it; 404 otherwise (never 403: existence stays hidden).
+
+    ``joined`` names often-empty relations a page always shows (the commander on a major
+    incident's page): read with the row instead of apart."""
+    incident = incident_find_for_user(user=user, pk=pk, joined=joined)
     if incident is None:
         if Incident.objects.filter(pk=pk).exists():
             security_event("out_of_scope", user=user, object=f"incidents.incident:{pk}")
@@ -136,14 +139,14 @@ def incident_get_for_user(*, user, pk) -> Incident:
     return incident
 
 
-def incident_find_for_user(*, user, pk) -> Incident | None:
+def incident_find_for_user(*, user, pk, joined: tuple[str, ...] = ()) -> Incident | None:
     """The incident if ``user`` may see it, else None: for reading back after a write,
     which can take a restricted incident out of the writer's sight (an escalation past
     their group) and is then neither a 404 nor an out-of-scope attempt."""
     queryset = (
         incident_list_visible_to(user=user)
-        .select_related(*DETAIL_RELATED)
-        .prefetch_related(*DETAIL_PREFETCHED)
+        .select_related(*DETAIL_RELATED, *joined)
+        .prefetch_related(*(name for name in DETAIL_PREFETCHED if name not in joined))
     )
     return queryset.filter(pk=pk).first()
 
